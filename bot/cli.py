@@ -1,0 +1,244 @@
+"""The `newcomer` command: serve, chat, ask, train, content check and catalog management."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from bot.config import ConfigError, LoadedSettings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+ASK_ACTIONS = {"unsure": "handoff", "thanks": "greet"}  # ask reports the five public actions
+
+
+def _config(args: argparse.Namespace) -> LoadedSettings:
+    path = args.config or os.environ.get("NEWCOMER_CONFIG")
+    if path is None and Path("config.yml").is_file():
+        path = "config.yml"
+    return load_settings(path)
+
+
+# ----- train ---------------------------------------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from bot.runtime import load_content
+    from nlu.train import train
+
+    config = _config(args)
+    content = load_content(config)
+    examples = content.training_examples()
+    if args.check_only:
+        return _model_is_current(config, examples)
+    report = train(examples, config.path(config.settings.nlu.model_dir), config.settings.nlu.encoder,
+                   show_progress=not args.quiet)
+    print(f"trained on {report.examples} examples for {report.labels} labels in {report.seconds:.1f} s "
+          f"-> {report.model_dir}")
+    return EXIT_OK
+
+
+def _model_is_current(config: LoadedSettings, examples: list[tuple[str, str, str]]) -> int:
+    from nlu.classifier import CardClassifier, fingerprint
+
+    nlu = config.settings.nlu
+    model = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder)
+    if model.meta.get("fingerprint") != fingerprint(examples):
+        print("the example questions changed since the model was trained: run `newcomer train`")
+        return EXIT_FAILED
+    print(f"the model is up to date (trained {model.meta.get('trained_at')})")
+    return EXIT_OK
+
+
+# ----- content -------------------------------------------------------------------------------------
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from bot.content import load_content
+
+    config = _config(args)
+    settings = config.settings
+    base, problems = load_content(config.path(settings.content_dir), config.path(settings.seeds_dir),
+                                  stale_after_days=args.stale_days)
+    errors = [p for p in problems if p.level == "error"]
+    warnings = [p for p in problems if p.level == "warning"]
+    for problem in errors + ([] if args.errors_only else warnings):
+        print(problem)
+    print(f"{len(base.cards)} cards, {len(base.intents)} intents: "
+          f"{len(errors)} errors, {len(warnings)} warnings")
+    return EXIT_FAILED if errors else EXIT_OK
+
+
+# ----- ask -----------------------------------------------------------------------------------------
+
+
+def _ask_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(stream, start=1):
+        if line.strip():
+            yield number, line
+
+
+def _parse_ask(line: str, languages: Iterable[str]) -> tuple[str, str | None]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg}") from exc
+    if not isinstance(item, dict):
+        raise ValueError('expected an object like {"text": "...", "lang": "ko"}')
+    text, lang = item.get("text"), item.get("lang")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError('"text" must be a non-empty string')
+    if lang is not None and (not isinstance(lang, str) or lang.split("-")[0] not in languages):
+        raise ValueError(f'"lang" must be one of {", ".join(languages)}')
+    return text, lang
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.dialogue import decide
+    from bot.runtime import build_understander, load_content
+
+    config = _config(args)
+    settings = config.settings
+    understander = build_understander(config, load_content(config))
+    stream: IO[str] = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")  # noqa: SIM115
+    failed = 0
+    with stream:
+        for number, line in _ask_lines(stream):
+            try:
+                text, lang = _parse_ask(line, settings.languages)
+            except ValueError as exc:
+                failed += 1
+                print(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False), flush=True)
+                continue
+            reading = understander.read(text, hint=lang)
+            decision = decide(reading, settings.nlu.thresholds)
+            out: dict[str, Any] = {
+                "line": number,
+                "text": text,
+                "language": reading.detection.tag,
+                "action": ASK_ACTIONS.get(decision.action, decision.action),
+                "card": decision.card,
+                "confidence": round(decision.confidence, 4),
+                "candidates": decision.candidates,
+            }
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+    return EXIT_OK if not args.strict or not failed else EXIT_FAILED
+
+
+# ----- chat and serve ------------------------------------------------------------------------------
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.runtime import build_runtime
+    from connectors.terminal import TerminalChat
+
+    runtime = build_runtime(_config(args))
+    TerminalChat(runtime.engine, user_id=args.user).run(sys.stdin, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.runtime import build_runtime
+    from connectors.web import create_app
+
+    config = _config(args)
+    runtime = build_runtime(config)
+    host = args.host or config.settings.web.host
+    port = args.port or config.settings.web.port
+    print(f"newcomer-bot web chat: http://{host}:{port}/  (stop with Ctrl+C)", flush=True)
+    uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning")
+    return EXIT_OK
+
+
+# ----- catalogs ------------------------------------------------------------------------------------
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from bot.catalogs import run_babel
+
+    config = _config(args)
+    return run_babel(args.action, config.path(config.settings.locales_dir), config.settings.languages)
+
+
+# ----- parser and entry point ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newcomer", description="The Asan newcomer helper bot.")
+    parser.add_argument("--config", help="path to config.yml (default: ./config.yml or NEWCOMER_CONFIG)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web app (web chat, API, health, webhooks)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--user", default="terminal", help="the user id to chat as")
+    chat.set_defaults(func=cmd_chat)
+
+    ask = sub.add_parser("ask", help="batch, single-turn decisions from JSON lines")
+    ask.add_argument("file", nargs="?", help="JSON lines file (default: standard input)")
+    ask.add_argument("--strict", action="store_true", help="exit 1 if any line was malformed")
+    ask.set_defaults(func=cmd_ask)
+
+    train = sub.add_parser("train", help="train the classifier from the cards' example questions")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument("--check-only", action="store_true",
+                       help="only say whether the model matches the current examples (exit 1 if not)")
+    train.set_defaults(func=cmd_train)
+
+    content = sub.add_parser("content", help="check the content base")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate every card, intent and the danger lexicon")
+    check.add_argument("--stale-days", type=int, default=365, help="cards older than this are stale")
+    check.add_argument("--errors-only", action="store_true", help="hide warnings")
+    check.set_defaults(func=cmd_content_check)
+
+    i18n = sub.add_parser("i18n", help="manage the gettext catalogs with Babel")
+    i18n.add_argument("action", choices=["extract", "update", "compile", "check"])
+    i18n.set_defaults(func=cmd_i18n)
+    return parser
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from bot.catalogs import CatalogError
+    from bot.content import ContentError
+    from bot.store import StoreError
+    from nlu.classifier import ModelMissing
+    from nlu.tokenize import TokenizerUnavailable
+
+    return (ConfigError, ContentError, ModelMissing, StoreError, CatalogError, TokenizerUnavailable, OSError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; known failures print one clear message and exit non-zero, no traceback."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    except _known_errors() as exc:
+        print(f"newcomer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"newcomer: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

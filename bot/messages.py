@@ -1,0 +1,74 @@
+"""Every system string the bot says, as gettext message ids (English source text), translated per conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction by `pybabel extract -k N_`; translation happens per message."""
+    return message
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message with singular and plural forms, chosen by a count with the language's rules."""
+
+    singular: str
+    plural: str
+
+
+def NP_(singular: str, plural: str) -> Plural:
+    """Mark a plural message for extraction (`-k NP_:1,2`)."""
+    return Plural(singular, plural)
+
+
+GREETING = N_(
+    "Hello! I am the Asan City helper for newcomers. Ask me about registration, Korean classes, "
+    "family centres, work and daily life, in your own words."
+)
+LANGUAGE_MENU = N_("Which language do you want? Tap one, or just write in your language.")
+CONSENT = NP_(
+    "Privacy: I keep your messages for {days} day to answer you, with ID numbers hidden. "
+    "If I pass you to an interpreter, they see this conversation. Send /forget to delete your data.",
+    "Privacy: I keep your messages for {days} days to answer you, with ID numbers hidden. "
+    "If I pass you to an interpreter, they see this conversation. Send /forget to delete your data.",
+)
+LANGUAGE_SET = N_("OK, I will answer in English.")
+NOT_SURE = N_(
+    "I am not sure I understood. Could you say it in other words? Or tap \u201cTalk to a person\u201d."
+)
+CLARIFY = N_("Did you mean one of these?")
+SOURCE_LINE = N_("Source: {source} \u00b7 checked {date}")
+DRAFT_NOTE = N_("This translation is a draft and has not yet been checked by a native speaker.")
+HELPFUL_QUESTION = N_("Was this helpful?")
+YES = N_("Yes")
+NO = N_("No")
+TALK_TO_PERSON = N_("Talk to a person")
+CHANGE_LANGUAGE = N_("Change language")
+FEEDBACK_THANKS = N_("Thank you! Ask me anything else.")
+FEEDBACK_SORRY = N_("Sorry that did not help. Try other words, or tap \u201cTalk to a person\u201d.")
+HANDOFF_STARTED = N_(
+    "I am passing your question to a person who can help. Please wait for their reply here. "
+    "If it is urgent, call Danuri 1577-1366 (24 hours, in your language)."
+)
+HANDOFF_ALREADY_OPEN = N_(
+    "Your question is already with our team. They will reply here. "
+    "If it is urgent, call Danuri 1577-1366 (24 hours, in your language)."
+)
+SAFETY_FIRST = N_("If you are in danger now, call 112 (police) or 119 (fire and ambulance).")
+THANKS_REPLY = N_("You are welcome. Ask me anything else.")
+HELP = N_(
+    "Write your question in your own words. /language changes the language, /human connects you "
+    "to a person, /forget deletes your data."
+)
+FORGET_DONE = N_("Your data has been deleted. If you write again, we start fresh.")
+ERROR_EMPTY = N_("Please write your question as text.")
+ERROR_TOO_LONG = N_("Your message is too long. Please keep it under {limit} characters.")
+ERROR_INTERNAL = N_(
+    "Sorry, something went wrong on our side. Please try again, or call Danuri 1577-1366."
+)
+ERROR_UNKNOWN_LANGUAGE = N_("I do not know that language yet. Please choose one from the list.")
+WEB_PLACEHOLDER = N_("Type your question")
+WEB_SEND = N_("Send")
+WEB_TITLE = N_("Asan newcomer helper")

@@ -1,0 +1,59 @@
+"""Builds the running bot from settings: content, catalogs, NLU, store and engine, each loaded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import LoadedSettings
+from bot.content import ContentBase, load_content_or_raise
+from bot.engine import Engine
+from bot.i18n import Translator
+from bot.privacy import load_secret
+from bot.store import Store
+from nlu.classifier import CardClassifier
+from nlu.danger import DangerDetector
+from nlu.understand import Understander
+
+
+@dataclass
+class Runtime:
+    """Everything a channel needs to talk to people."""
+
+    config: LoadedSettings
+    content: ContentBase
+    translator: Translator
+    understander: Understander
+    store: Store
+    engine: Engine
+
+
+def load_content(config: LoadedSettings) -> ContentBase:
+    """The content base named in the settings; errors stop start-up (ContentError)."""
+    return load_content_or_raise(config.path(config.settings.content_dir), config.path(config.settings.seeds_dir))
+
+
+def danger_detector(content: ContentBase) -> DangerDetector:
+    """The danger lexicon of the content base, ready to match."""
+    categories = {}
+    if content.danger is not None:
+        categories = {name: (c.card, c.languages) for name, c in content.danger.categories.items()}
+    return DangerDetector(categories)
+
+
+def build_understander(config: LoadedSettings, content: ContentBase) -> Understander:
+    """Load the trained classifier (ModelMissing if there is none) with the danger lexicon."""
+    nlu = config.settings.nlu
+    classifier = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder)
+    return Understander(classifier, danger_detector(content))
+
+
+def build_runtime(config: LoadedSettings) -> Runtime:
+    """Everything, in the order that fails fastest: content, catalogs, model, then the database."""
+    settings = config.settings
+    content = load_content(config)
+    translator = Translator(config.path(settings.locales_dir), settings.languages)
+    understander = build_understander(config, content)
+    store = Store(config.database_url)
+    secret = load_secret(config.path("var"))
+    engine = Engine(settings, content, understander, translator, store, secret)
+    return Runtime(config, content, translator, understander, store, engine)

@@ -1,0 +1,163 @@
+"""The store: conversation state and records in SQLite or PostgreSQL, schema managed by Alembic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.models import Escalation, Feedback, Message, Unanswered, User, utcnow
+from bot.privacy import mask
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class StoreError(Exception):
+    """The database cannot be reached or migrated; the message says which URL and why."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # so deleting a user deletes their rows
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets its folder created and foreign keys switched on."""
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def migrate(url: str) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    try:
+        command.upgrade(config, "head")
+    except Exception as exc:
+        raise StoreError(f"cannot prepare the database {_redact(url)}: {exc}") from exc
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparseable database URL)"
+
+
+class Store:
+    """Everything the dialogue engine reads and writes, one short transaction per call."""
+
+    def __init__(self, url: str, run_migrations: bool = True) -> None:
+        self.url = url
+        if run_migrations:
+            migrate(url)
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction that commits on success and rolls back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def user(self, session: Session, key: str, channel: str) -> tuple[User, bool]:
+        """The user with this pseudonymous key, created on first contact; returns (user, is_new)."""
+        user = session.scalar(select(User).where(User.key == key))
+        if user is not None:
+            user.last_seen_at = utcnow()
+            return user, False
+        user = User(key=key, channel=channel, last_cards=[], misses=0, unhelpful=0)
+        session.add(user)
+        session.flush()
+        return user, True
+
+    def log(
+        self,
+        session: Session,
+        user: User,
+        direction: str,
+        text: str,
+        language: str | None = None,
+        action: str | None = None,
+        card: str | None = None,
+        confidence: float | None = None,
+    ) -> None:
+        """Record one message, masked."""
+        session.add(
+            Message(user_id=user.id, direction=direction, text=mask(text), language=language,
+                    action=action, card=card, confidence=confidence)
+        )
+
+    def feedback(self, session: Session, user: User, card: str, language: str, helpful: bool) -> None:
+        """Record a helpful / not helpful answer."""
+        session.add(Feedback(user_id=user.id, card=card, language=language, helpful=helpful))
+
+    def unanswered(self, session: Session, user: User, text: str, language: str, candidates: list[str]) -> None:
+        """Record a question the bot could not answer."""
+        session.add(Unanswered(user_id=user.id, text=mask(text), language=language, candidates=candidates))
+
+    def open_escalation(self, session: Session, user: User) -> Escalation | None:
+        """The person's escalation still waiting for a human, if any."""
+        return session.scalar(
+            select(Escalation).where(Escalation.user_id == user.id, Escalation.status == "open")
+        )
+
+    def escalate(
+        self, session: Session, user: User, language: str, reason: str, priority: str, candidates: list[str]
+    ) -> Escalation:
+        """Open an escalation with the recent conversation, masked."""
+        recent = session.scalars(
+            select(Message).where(Message.user_id == user.id).order_by(Message.id.desc()).limit(20)
+        ).all()
+        transcript = [
+            {"direction": m.direction, "text": m.text, "at": m.created_at.isoformat() if m.created_at else None}
+            for m in reversed(recent)
+        ]
+        escalation = Escalation(
+            user_id=user.id, language=language, channel=user.channel, reason=reason, priority=priority,
+            status="open", candidates=candidates, transcript=transcript,
+        )
+        session.add(escalation)
+        session.flush()
+        return escalation
+
+    def forget(self, session: Session, key: str) -> bool:
+        """Delete everything kept about one person; True if there was anything."""
+        user = session.scalar(select(User).where(User.key == key))
+        if user is None:
+            return False
+        for table in (Message, Feedback, Unanswered, Escalation):
+            session.execute(delete(table).where(table.user_id == user.id))
+        session.delete(user)
+        return True
+
+    def count(self, model: type[Any]) -> int:
+        """Rows in one table (for health checks and tests)."""
+        with self.session() as session:
+            return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+    def purge_older_than(self, days: int, now: dt.datetime | None = None) -> int:
+        """Delete messages older than the retention period; returns how many went."""
+        cutoff = (now or utcnow()) - dt.timedelta(days=days)
+        with self.session() as session:
+            result = session.execute(delete(Message).where(Message.created_at < cutoff))
+            return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,34 @@
+"""What every channel shares: the small interface, and text rendering for channels without buttons."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.dialogue import Incoming, QuickReply, Reply
+
+
+class ReplyHandler(Protocol):
+    """The engine, as channels see it: one message in, one reply out."""
+
+    def handle(self, incoming: Incoming) -> Reply: ...
+
+
+def numbered_menu(quick_replies: list[QuickReply]) -> str:
+    """Buttons as numbered lines ("1. Yes"), for channels that cannot show buttons."""
+    return "\n".join(f"{index}. {button.label}" for index, button in enumerate(quick_replies, start=1))
+
+
+def render_plain(reply: Reply) -> str:
+    """The whole reply as plain text: messages, then the numbered menu."""
+    parts = list(reply.messages)
+    if reply.quick_replies:
+        parts.append(numbered_menu(reply.quick_replies))
+    return "\n\n".join(parts)
+
+
+def resolve_number(text: str, last_menu: list[QuickReply]) -> str:
+    """A bare number picks that line of the last numbered menu; anything else is kept as typed."""
+    stripped = text.strip()
+    if stripped.isdigit() and 1 <= int(stripped) <= len(last_menu):
+        return last_menu[int(stripped) - 1].payload
+    return text

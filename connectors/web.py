@@ -1,0 +1,110 @@
+"""The ASGI web app: web chat page at /, JSON chat API, health check; channel webhooks mount here later."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from bot import messages as M
+from bot.dialogue import Incoming
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 16 * 1024
+MAX_USER_CHARS = 128
+_PAGE = Path(__file__).resolve().parent / "web_page.html"
+
+
+class BadRequest(Exception):
+    """A request we refuse with a 4xx and a plain explanation."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    if "application/json" not in request.headers.get("content-type", ""):
+        raise BadRequest(415, "send JSON with Content-Type: application/json")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BadRequest(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise BadRequest(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(400, f"the body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BadRequest(400, 'expected a JSON object like {"user": "...", "text": "..."}')
+    return data
+
+
+def create_app(runtime: Runtime) -> Starlette:
+    """The web app around one runtime."""
+    languages = runtime.config.settings.languages
+
+    async def chat(request: Request) -> Response:
+        try:
+            data = await _json_body(request)
+            user, text, lang = data.get("user"), data.get("text"), data.get("lang")
+            if not isinstance(user, str) or not 0 < len(user) <= MAX_USER_CHARS:
+                raise BadRequest(422, f'"user" must be a string of 1 to {MAX_USER_CHARS} characters')
+            if not isinstance(text, str):
+                raise BadRequest(422, '"text" must be a string')
+            if lang is not None and (not isinstance(lang, str) or lang.split("-")[0] not in languages):
+                raise BadRequest(422, f'"lang" must be one of {", ".join(languages)}')
+        except BadRequest as exc:
+            return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        try:
+            reply = await run_in_threadpool(runtime.engine.handle, Incoming("web", user, text, lang))
+        except Exception:
+            log.exception("chat failed")  # message text is not logged: it may hold personal data
+            tag = lang or runtime.config.settings.default_language
+            return JSONResponse({"error": runtime.translator.text(tag, M.ERROR_INTERNAL)}, status_code=503)
+        return JSONResponse(reply.as_dict())
+
+    async def health(_request: Request) -> Response:
+        return JSONResponse({"status": "ok", "cards": len(runtime.content.cards)})
+
+    async def page(request: Request) -> Response:
+        tag = request.query_params.get("lang", runtime.config.settings.default_language)
+        if tag.split("-")[0] not in languages:
+            tag = runtime.config.settings.default_language
+        t = runtime.translator
+        html = (
+            _PAGE.read_text(encoding="utf-8")
+            .replace("{{lang}}", tag)
+            .replace("{{title}}", t.text(tag, M.WEB_TITLE))
+            .replace("{{placeholder}}", t.text(tag, M.WEB_PLACEHOLDER))
+            .replace("{{send}}", t.text(tag, M.WEB_SEND))
+        )
+        return HTMLResponse(html)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": "not found"}, status_code=404)
+
+    async def wrong_method(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": "method not allowed"}, status_code=405)
+
+    return Starlette(
+        routes=[
+            Route("/", page, methods=["GET"]),
+            Route("/api/chat", chat, methods=["POST"]),
+            Route("/healthz", health, methods=["GET"]),
+        ],
+        exception_handlers={404: not_found, 405: wrong_method},
+    )

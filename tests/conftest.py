@@ -1,0 +1,51 @@
+"""Shared fixtures: the repository's real content, one trained model per test session, fresh databases."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # the encoder's OpenMP threads are noisy on 2 cores
+
+from bot.config import LoadedSettings, load_settings  # noqa: E402
+from bot.runtime import Runtime, build_runtime, load_content  # noqa: E402
+from nlu.train import train  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def settings_for(tmp: Path, model_dir: Path, database_url: str | None = None) -> LoadedSettings:
+    """The repository's config.yml, with the database and model moved into test folders."""
+    env = {
+        "NEWCOMER_DATABASE_URL": database_url or f"sqlite:///{tmp / 'test.db'}",
+        "NEWCOMER_NLU_MODEL_DIR": str(model_dir),
+    }
+    return load_settings(ROOT / "config.yml", environ=env)
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model trained once per session on the repository's content."""
+    directory = tmp_path_factory.mktemp("model")
+    config = settings_for(directory, directory)
+    train(load_content(config).training_examples(), directory, config.settings.nlu.encoder, show_progress=False)
+    return directory
+
+
+@pytest.fixture
+def config(tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> LoadedSettings:
+    """Settings with a fresh SQLite file per test."""
+    monkeypatch.setenv("NEWCOMER_PSEUDONYM_SECRET", "test-secret")
+    return settings_for(tmp_path, model_dir)
+
+
+@pytest.fixture
+def runtime(config: LoadedSettings) -> Iterator[Runtime]:
+    """The whole bot, on a fresh database."""
+    built = build_runtime(config)
+    yield built
+    built.store.engine.dispose()
