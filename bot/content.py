@@ -287,12 +287,15 @@ def load_content(
         base.card_files[card.id] = path
     if not base.cards and not any(p.level == "error" for p in problems):
         problems.append(Problem(cards_dir, 1, "error", "no card files (*.yml) found"))
-    problems.extend(_load_intents(content_dir / "intents", base))
+    problems.extend(_load_intents(content_dir / "intents", base, first_seen))
     problems.extend(_load_danger(content_dir / "danger.yml", base))
     return base, problems
 
 
-def _load_intents(intents_dir: Path, base: ContentBase) -> list[Problem]:
+def _load_intents(
+    intents_dir: Path, base: ContentBase, card_examples: dict[str, tuple[Path, int, str]]
+) -> list[Problem]:
+    """Load system intents; an example that is also a card's example is an error (two answers)."""
     problems: list[Problem] = []
     for path in sorted(intents_dir.glob("*.yml")) if intents_dir.is_dir() else []:
         doc, found = _read(path)
@@ -311,6 +314,13 @@ def _load_intents(intents_dir: Path, base: ContentBase) -> list[Problem]:
         if missing:
             problems.append(Problem(path, doc.line_of(("languages",)) or 1, "error",
                                     f"languages missing: {', '.join(missing)}"))
+        for lang, block in intent.languages.items():
+            for index, example in enumerate(block.examples):
+                seen = card_examples.get(_normalise(example))
+                if seen is not None:
+                    line = doc.line_of(("languages", lang, "examples", str(index))) or 1
+                    problems.append(Problem(path, line, "error",
+                                            f"example {example!r} is also in card {seen[2]} ({seen[0].name}:{seen[1]})"))
         base.intents[intent.intent] = intent
     return problems
 

@@ -7,7 +7,7 @@ import re
 # Latin digraphs first: o‘/g‘ (with any apostrophe look-alike), sh, ch, ng is two letters in Cyrillic.
 _APOSTROPHES = "'’‘ʻʼ`"
 _LATIN_TO_CYRILLIC_MULTI = (
-    ("yo", "ё"), ("yu", "ю"), ("ya", "я"), ("ye", "е"), ("sh", "ш"), ("ch", "ч"),
+    ("yo'", "йў"), ("yo", "ё"), ("yu", "ю"), ("ya", "я"), ("ye", "е"), ("sh", "ш"), ("ch", "ч"),
     ("o'", "ў"), ("g'", "ғ"), ("ts", "ц"),
 )
 _LATIN_TO_CYRILLIC = {
@@ -22,7 +22,8 @@ _CYRILLIC_TO_LATIN = {
     "ъ": "'", "ь": "", "ы": "i", "э": "e", "ю": "yu", "я": "ya", "ў": "o'", "қ": "q", "ғ": "g'",
     "ҳ": "h",
 }
-_URL_OR_TAG = re.compile(r"(https?://\S+|\{[^}]*\}|<[^>]+>)")
+# Links, {placeholders}, <tags> and /commands stay as they are: they are read by machines.
+_URL_OR_TAG = re.compile(r"(https?://\S+|\{[^}]*\}|<[^>]+>|(?<![\w/])/[a-z_]+)")
 
 
 def _case_like(source: str, target: str) -> str:
@@ -70,7 +71,10 @@ def latin_to_cyrillic(text: str) -> str:
 def cyrillic_to_latin(text: str) -> str:
     """Transliterate Uzbek Cyrillic to Latin (used to give both scripts one vocabulary)."""
     out = []
-    for char in text:
+    for index, char in enumerate(text):
         mapped = _CYRILLIC_TO_LATIN.get(char.lower())
+        previous = text[index - 1].lower() if index else ""
+        if char.lower() == "е" and (not previous.isalpha() or previous in "аеёиоуўэюя"):
+            mapped = "ye"  # е is "ye" at the start of a word and after a vowel (қаерда -> qayerda)
         out.append(char if mapped is None else _case_like(char, mapped) if mapped else "")
     return "".join(out)

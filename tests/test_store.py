@@ -1,0 +1,76 @@
+"""The store on a real SQLite file: migrations, masking on write, forgetting and purging."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import inspect, select, text
+
+from bot.models import Escalation, Feedback, Message, Unanswered, User
+from bot.store import Store
+
+
+def make_store(tmp_path: Path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+def test_migrations_create_every_table(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"users", "messages", "feedback", "unanswered", "escalations", "alembic_version"} <= tables
+    with store.engine.connect() as connection:
+        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0001"
+    Store(store.url)  # migrating again is a no-op, not an error
+
+
+def test_messages_are_masked_before_storage(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    with store.session() as session:
+        user, is_new = store.user(session, "k" * 64, "web")
+        assert is_new
+        store.log(session, user, "in", "my number is 900101-5123456 and phone 010-1234-5678")
+    with store.session() as session:
+        stored = session.scalar(select(Message.text))
+    assert stored is not None and "5123456" not in stored and "1234-5678" not in stored
+
+
+def test_forget_deletes_everything_about_one_person(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    with store.session() as session:
+        alice, _ = store.user(session, "a" * 64, "web")
+        bob, _ = store.user(session, "b" * 64, "web")
+        for person in (alice, bob):
+            store.log(session, person, "in", "hello")
+            store.feedback(session, person, "services.hotlines", "en", True)
+            store.unanswered(session, person, "weather?", "en", [])
+            store.escalate(session, person, "en", "asked", "normal", [])
+    with store.session() as session:
+        assert store.forget(session, "a" * 64)
+        assert not store.forget(session, "nobody")
+    for model in (Message, Feedback, Unanswered, Escalation):
+        assert store.count(model) == 1, model
+    assert store.count(User) == 1
+
+
+def test_escalation_carries_a_masked_transcript(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    with store.session() as session:
+        user, _ = store.user(session, "c" * 64, "telegram")
+        store.log(session, user, "in", "my ARC is 900101-5123456")
+        escalation = store.escalate(session, user, "ru", "asked", "normal", ["services.hotlines"])
+        assert escalation.channel == "telegram"
+        assert escalation.transcript[0]["text"].endswith("[ID]")
+        assert store.open_escalation(session, user) is escalation
+
+
+def test_purge_removes_only_old_messages(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    now = dt.datetime.now(dt.UTC)
+    with store.session() as session:
+        user, _ = store.user(session, "d" * 64, "web")
+        session.add(Message(user_id=user.id, direction="in", text="old", created_at=now - dt.timedelta(days=100)))
+        session.add(Message(user_id=user.id, direction="in", text="new", created_at=now - dt.timedelta(days=1)))
+    assert store.purge_older_than(90, now=now) == 1
+    with store.session() as session:
+        assert session.scalars(select(Message.text)).all() == ["new"]
