@@ -1,0 +1,75 @@
+"""The web app over HTTP: chat API, health, the page, and clear 4xx errors for bad requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from bot.runtime import Runtime
+from connectors.web import create_app
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as test_client:
+        yield test_client
+
+
+def test_health(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok" and response.json()["cards"] >= 8
+
+
+def test_chat_answers_in_the_person_s_language(client: TestClient) -> None:
+    first = client.post("/api/chat", json={"user": "w1", "text": "/start"}).json()
+    assert first["action"] == "greet" and len(first["quick_replies"]) >= 9
+    reply = client.post("/api/chat", json={"user": "w1", "text": "Как позвонить в полицию, срочно нужна помощь?"}).json()
+    assert reply["language"] == "ru"
+    assert reply["action"] in ("answer", "safety")
+    assert reply["card"] == "safety.emergency"
+    assert any("112" in m for m in reply["messages"])
+
+
+def test_lang_field_is_only_a_hint(client: TestClient) -> None:
+    reply = client.post("/api/chat", json={"user": "w2", "text": "외국인등록증 어디서 신청해요?", "lang": "en"}).json()
+    assert reply["language"] == "ko"
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        (b"not json", {"content-type": "application/json"}, 400),
+        (b"[1, 2]", {"content-type": "application/json"}, 400),
+        (b'{"text": "hi"}', {"content-type": "application/json"}, 422),
+        (b'{"user": "u", "text": 5}', {"content-type": "application/json"}, 422),
+        (b'{"user": "u", "text": "hi", "lang": "fr"}', {"content-type": "application/json"}, 422),
+        (b'{"user": "u", "text": "hi"}', {"content-type": "text/plain"}, 415),
+        (b'{"user": "u", "text": "' + b"a" * 20000 + b'"}', {"content-type": "application/json"}, 413),
+    ],
+)
+def test_bad_requests_get_clear_4xx(client: TestClient, body: bytes, headers: dict[str, str], status: int) -> None:
+    response = client.post("/api/chat", content=body, headers=headers)
+    assert response.status_code == status
+    assert response.json()["error"]
+
+
+def test_too_long_message_is_refused_politely_in_language(client: TestClient, runtime: Runtime) -> None:
+    limit = runtime.config.settings.dialogue.max_message_chars
+    reply = client.post("/api/chat", json={"user": "w3", "text": "я " * limit, "lang": "ru"}).json()
+    assert reply["action"] == "error"
+    assert str(limit) in reply["messages"][0]
+
+
+def test_unknown_route_and_method(client: TestClient) -> None:
+    assert client.get("/nope").status_code == 404
+    assert client.get("/api/chat").status_code == 405
+
+
+def test_page_is_localised(client: TestClient) -> None:
+    page = client.get("/?lang=vi")
+    assert page.status_code == 200
+    assert '<html lang="vi">' in page.text
+    assert "{{" not in page.text
