@@ -33,7 +33,7 @@ def catalog_problems(locales_dir: Path, languages: list[str]) -> list[str]:
         for message in catalog:
             if not message.id:
                 continue
-            source = message.id if isinstance(message.id, str) else message.id[0]
+            source = str(message.id if isinstance(message.id, str) else message.id[0])
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if lang != "en" and not all(strings):
                 problems.append(f"{path}:{message.lineno}: untranslated: {source[:60]!r}")
@@ -41,7 +41,7 @@ def catalog_problems(locales_dir: Path, languages: list[str]) -> list[str]:
             if message.fuzzy:
                 problems.append(f"{path}:{message.lineno}: fuzzy (will not be used): {source[:60]!r}")
             wanted = set(_PLACEHOLDER.findall(source))
-            for text in strings:
+            for text in map(str, strings):
                 if text and set(_PLACEHOLDER.findall(text)) != wanted:
                     problems.append(f"{path}:{message.lineno}: placeholders differ from {sorted(wanted)}")
     return problems

@@ -31,9 +31,9 @@ class DatabaseSettings(_Strict):
 
 
 class ThresholdSettings(_Strict):
-    answer: float = Field(0.45, ge=0.0, le=1.0)
-    clarify: float = Field(0.2, ge=0.0, le=1.0)
-    clarify_margin: float = Field(0.15, ge=0.0, le=1.0)
+    answer: float = Field(default=0.45, ge=0.0, le=1.0)
+    clarify: float = Field(default=0.2, ge=0.0, le=1.0)
+    clarify_margin: float = Field(default=0.15, ge=0.0, le=1.0)
     per_language: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("per_language")
@@ -58,14 +58,14 @@ class NluSettings(_Strict):
 
 
 class DialogueSettings(_Strict):
-    max_misses: int = Field(2, ge=1, le=10)
-    max_message_chars: int = Field(2000, ge=50, le=20000)
-    retention_days: int = Field(90, ge=1, le=3650)
+    max_misses: int = Field(default=2, ge=1, le=10)
+    max_message_chars: int = Field(default=2000, ge=50, le=20000)
+    retention_days: int = Field(default=90, ge=1, le=3650)
 
 
 class WebSettings(_Strict):
     host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
+    port: int = Field(default=8080, ge=1, le=65535)
 
 
 class ChannelToggle(_Strict):

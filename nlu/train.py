@@ -32,7 +32,8 @@ def train(
     started = time.monotonic()
     classifier = CardClassifier(make_encoder(encoder))
     total = len(examples) * 2 + 1
-    with tqdm(total=total, desc="training", unit="step", disable=not show_progress, file=sys.stderr) as bar:
+    with tqdm(total=total, desc="training", unit="step", disable=not show_progress, file=sys.stderr,
+              mininterval=1.0) as bar:
 
         def progress(stage: str, steps: int) -> None:
             bar.set_postfix_str(stage)

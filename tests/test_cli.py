@@ -14,14 +14,19 @@ from tests.conftest import ROOT
 
 QUESTIONS = [
     {"text": "외국인등록증 어디서 만들어요?", "lang": "ko"},
-    {"text": "I need an interpreter for the hospital"},
+    {"text": "Where can I find an interpreter for the hospital?"},
     {"text": "我的工资没有发，老板不给钱怎么办"},
     {"text": "Toi muon hoc tieng Han o dau"},
-    {"text": "ខ្ញុំត្រូវការអ្នកបកប្រែ"},
+    {"text": "ខ្ញុំត្រូវការអ្នកបកប្រែ"},  # "I need an interpreter": asking for a person
     {"text": "Sug'urta qanday qilinadi?"},
     {"text": "ประกันสุขภาพสำหรับคนต่างชาติทำยังไง"},
-    {"text": "मलाई दोभाषे चाहियो"},
+    {"text": "मलाई दोभाषे चाहियो"},  # "I need an interpreter"
     {"text": "Где учить корейский язык бесплатно?"},
+]
+EXPECTED = [
+    ("answer", "registration.alien-registration"), ("answer", "services.interpretation"),
+    ("answer", "labor.unpaid-wages"), ("answer", "korean.kiip"), ("handoff", None),
+    ("answer", "health.insurance"), ("answer", "health.insurance"), ("handoff", None), ("answer", "korean.kiip"),
 ]
 
 
@@ -53,8 +58,8 @@ def test_ask_answers_nine_languages_and_survives_bad_lines(env: dict[str, str]) 
         assert set(answer) >= {"text", "language", "action", "card", "confidence", "candidates"}
         assert answer["action"] in {"answer", "clarify", "handoff", "greet", "safety"}
         assert 0.0 <= answer["confidence"] <= 1.0
-    answered = sum(a["action"] == "answer" for a in answers)
-    assert answered >= 7, answers
+    right = [(a["action"], a["card"]) == expected for a, expected in zip(answers, EXPECTED, strict=True)]
+    assert sum(right) >= 8, [(a["text"], a["action"], a["card"]) for a, ok in zip(answers, right) if not ok]
 
 
 def test_ask_reads_a_file_and_strict_mode_fails_on_bad_lines(env: dict[str, str], tmp_path: Path) -> None:
