@@ -115,12 +115,21 @@ class Engine:
         decision = decide(reading, self.settings.nlu.thresholds)
         turn.reply.candidates = decision.candidates
         turn.reply.confidence = round(decision.confidence, 4)
-        if is_new:
-            self._welcome(turn)
-            if decision.action == "greet":
-                turn.reply.action = "greet"
-                return
+        if is_new and decision.action == "greet":
+            self._welcome(turn, with_menu=True)
+            turn.reply.action = "greet"
+            return
         self._act(turn, decision, reading)
+        if is_new:
+            # A first question gets its answer at once, with one button to change language instead
+            # of ten; someone in danger reads the safety card before the greeting and consent.
+            welcome = Reply(language=turn.tag, action="info")
+            self._welcome(Turn(turn.session, turn.user, turn.incoming, turn.tag, welcome), with_menu=False)
+            if turn.reply.action == "safety":
+                turn.reply.messages.extend(welcome.messages)
+            else:
+                turn.reply.messages[:0] = welcome.messages
+                turn.reply.quick_replies.append(QuickReply(self.t.text(turn.tag, M.CHANGE_LANGUAGE), "/language"))
 
     def _act(self, turn: Turn, decision: Decision, reading: Reading) -> None:
         handlers: dict[Action, Callable[[], None]] = {
@@ -142,13 +151,14 @@ class Engine:
             tag = turn.user.language
         return tag if tag.split("-")[0] in self.settings.languages else self.settings.default_language
 
-    def _welcome(self, turn: Turn) -> None:
+    def _welcome(self, turn: Turn, with_menu: bool = True) -> None:
         reply = turn.reply
         reply.messages.append(self.t.text(turn.tag, M.GREETING))
         days = self.settings.dialogue.retention_days
         reply.messages.append(self.t.plural(turn.tag, M.CONSENT, days, days=days))
-        reply.messages.append(self.t.text(turn.tag, M.LANGUAGE_MENU))
-        reply.quick_replies.extend(self._language_buttons())
+        if with_menu:
+            reply.messages.append(self.t.text(turn.tag, M.LANGUAGE_MENU))
+            reply.quick_replies.extend(self._language_buttons())
 
     def _greet(self, turn: Turn) -> None:
         self._say(turn, "greet", M.GREETING)
@@ -160,10 +170,10 @@ class Engine:
         script = (lambda s: self.t._script(tag, s))  # noqa: SLF001 - same transliteration as catalogs
         lines = [script(block.title), script(block.answer)]
         for contact in card.contacts:
+            # Contacts travel as data: the web shows tap-to-call buttons, text channels list them.
             label = script(contact.label.get(tag.split("-")[0], contact.label.get("en", "")))
             reply.contacts.append(Contact(label=label, phone=contact.phone, url=contact.url))
-            lines.append(f"{'☎' if contact.phone else '🔗'} {label}: {contact.value}")
-        source = card.sources[0].title
+        source = card.sources[0].title.split(" (")[0]  # one short line: the publisher, not the notes
         lines.append(self.t.text(tag, M.SOURCE_LINE, source=source, date=self.t.date(tag, card.verified)))
         if block.status == "draft" and tag != "en":
             lines.append(self.t.text(tag, M.DRAFT_NOTE))

@@ -18,9 +18,17 @@ def numbered_menu(quick_replies: list[QuickReply]) -> str:
     return "\n".join(f"{index}. {button.label}" for index, button in enumerate(quick_replies, start=1))
 
 
+def contact_lines(reply: Reply) -> str:
+    """Phones and links as text lines ("☎ Danuri: 1577-1366")."""
+    return "\n".join(f"{'☎' if c.phone else '🔗'} {c.label}: {c.phone or c.url}" for c in reply.contacts)
+
+
 def render_plain(reply: Reply) -> str:
-    """The whole reply as plain text: messages, then the numbered menu."""
+    """The whole reply as plain text: messages, contacts, then the numbered menu."""
     parts = list(reply.messages)
+    if reply.contacts:
+        # Before the closing "Was this helpful?", right under the answer they belong to.
+        parts.insert(max(len(parts) - 1, 0), contact_lines(reply))
     if reply.quick_replies:
         parts.append(numbered_menu(reply.quick_replies))
     return "\n\n".join(parts)
