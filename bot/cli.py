@@ -63,8 +63,9 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
     config = _config(args)
     settings = config.settings
+    stale_days = args.stale_days or settings.content.stale_after_days
     base, problems = load_content(config.path(settings.content_dir), config.path(settings.seeds_dir),
-                                  stale_after_days=args.stale_days)
+                                  stale_after_days=stale_days)
     errors = [p for p in problems if p.level == "error"]
     warnings = [p for p in problems if p.level == "warning"]
     for problem in errors + ([] if args.errors_only else warnings):
@@ -72,6 +73,42 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     print(f"{len(base.cards)} cards, {len(base.intents)} intents: "
           f"{len(errors)} errors, {len(warnings)} warnings")
     return EXIT_FAILED if errors else EXIT_OK
+
+
+def cmd_content_report(args: argparse.Namespace) -> int:
+    from bot.content import load_content
+    from bot.content_report import as_html, as_text, coverage
+
+    config = _config(args)
+    settings = config.settings
+    base, _problems = load_content(config.path(settings.content_dir), config.path(settings.seeds_dir))
+    report = coverage(base, args.stale_days or settings.content.stale_after_days)
+    if args.json:
+        print(json.dumps(report.matrix, ensure_ascii=False, indent=2))
+    elif args.html:
+        print(as_html(report))
+    else:
+        print(as_text(report))
+    return EXIT_OK
+
+
+def cmd_content_new(args: argparse.Namespace) -> int:
+    from bot.content_scaffold import write_scaffold
+
+    config = _config(args)
+    path = write_scaffold(config.path(config.settings.content_dir), args.id)
+    print(f"created {path}: fill in every field, then run `newcomer content check` and `newcomer train`")
+    return EXIT_OK
+
+
+def cmd_content_schema(args: argparse.Namespace) -> int:
+    from bot.content_scaffold import card_schema
+
+    config = _config(args)
+    path = config.path(config.settings.content_dir) / "card.schema.json"
+    path.write_text(card_schema(), encoding="utf-8")
+    print(f"wrote {path}")
+    return EXIT_OK
 
 
 # ----- ask -----------------------------------------------------------------------------------------
@@ -199,9 +236,20 @@ def build_parser() -> argparse.ArgumentParser:
     content = sub.add_parser("content", help="check the content base")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate every card, intent and the danger lexicon")
-    check.add_argument("--stale-days", type=int, default=365, help="cards older than this are stale")
+    check.add_argument("--stale-days", type=int, help="cards older than this are stale (default: config)")
     check.add_argument("--errors-only", action="store_true", help="hide warnings")
     check.set_defaults(func=cmd_content_check)
+    report = content_sub.add_parser("report", help="language x card coverage: complete, draft, missing, stale")
+    report.add_argument("--stale-days", type=int, help="cards older than this are stale (default: config)")
+    form = report.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="card id -> language -> status, as JSON")
+    form.add_argument("--html", action="store_true", help="the staff page, as HTML")
+    report.set_defaults(func=cmd_content_report)
+    new = content_sub.add_parser("new", help="create a card file with every field in nine languages")
+    new.add_argument("id", help="the card id, e.g. daily.bank-account")
+    new.set_defaults(func=cmd_content_new)
+    schema = content_sub.add_parser("schema", help="regenerate content/card.schema.json for editors")
+    schema.set_defaults(func=cmd_content_schema)
 
     i18n = sub.add_parser("i18n", help="manage the gettext catalogs with Babel")
     i18n.add_argument("action", choices=["extract", "update", "compile", "check"])

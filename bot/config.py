@@ -63,6 +63,10 @@ class DialogueSettings(_Strict):
     retention_days: int = Field(default=90, ge=1, le=3650)
 
 
+class ContentSettings(_Strict):
+    stale_after_days: int = Field(default=365, ge=1, le=3650)
+
+
 class WebSettings(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
@@ -110,6 +114,7 @@ class Settings(_Strict):
     content_dir: str = "content"
     locales_dir: str = "locales"
     seeds_dir: str = "../shared/seeds"
+    content: ContentSettings = ContentSettings()
     database: DatabaseSettings = DatabaseSettings()
     nlu: NluSettings = NluSettings()
     dialogue: DialogueSettings = DialogueSettings()

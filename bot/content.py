@@ -16,7 +16,7 @@ from bot.config import LANGUAGES
 from bot.yamlpos import YamlDocument, load_yaml_with_lines
 
 MIN_EXAMPLES = 8
-_PHONE = re.compile(r"^\d{2,4}(-\d{3,4}){0,2}$")
+PHONE_PATTERN = re.compile(r"^\d{2,4}(-\d{3,4}){0,2}$")
 _SEED_REF = re.compile(r"^(\d{3}):(\d+)(?:-(\d+))?$")
 _ID = re.compile(r"^[a-z]+\.[a-z0-9-]+$")
 
@@ -45,7 +45,7 @@ class Contact(_Strict):
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        if value is not None and not _PHONE.match(value):
+        if value is not None and not PHONE_PATTERN.match(value):
             raise ValueError(f"{value!r} is not a phone number (digits and hyphens, e.g. 1577-1366)")
         return value
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot import messages as M
 from bot.config import LANGUAGES, Settings
 from bot.content import Card, ContentBase
+from bot.content_live import LiveContent
 from bot.dialogue import Action, Contact, Decision, Incoming, QuickReply, Reply, decide
 from bot.i18n import Translator, native_name
 from bot.models import User
@@ -57,9 +58,11 @@ class Engine:
         translator: Translator,
         store: Store,
         secret: bytes,
+        live: LiveContent | None = None,
     ) -> None:
         self.settings = settings
         self.content = content
+        self.live = live
         self.nlu = understander
         self.t = translator
         self.store = store
@@ -82,6 +85,8 @@ class Engine:
     def handle(self, incoming: Incoming) -> Reply:
         """Reply to one message; never raises for bad input (errors become a reply in the person's language)."""
         key = pseudonym(self.secret, incoming.channel, incoming.user_id)
+        if self.live is not None:
+            self.content = self.live.current()  # edited answers take effect without a restart
         with self.store.session() as session:
             user, is_new = self.store.user(session, key, incoming.channel)
             tag = user.language or self._hint(incoming.lang_hint) or self.settings.default_language

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.config import LoadedSettings
 from bot.content import ContentBase, load_content_or_raise
+from bot.content_live import LiveContent
 from bot.engine import Engine
 from bot.i18n import Translator
 from bot.privacy import load_secret
@@ -55,5 +56,7 @@ def build_runtime(config: LoadedSettings) -> Runtime:
     understander = build_understander(config, content)
     store = Store(config.database_url)
     secret = load_secret(config.path("var"))
-    engine = Engine(settings, content, understander, translator, store, secret)
+    live = LiveContent(config.path(settings.content_dir), config.path(settings.seeds_dir), content)
+    live.on_reload(lambda base: setattr(understander, "danger", danger_detector(base)))
+    engine = Engine(settings, content, understander, translator, store, secret, live=live)
     return Runtime(config, content, translator, understander, store, engine)

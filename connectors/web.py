@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot import messages as M
+from bot.content_report import as_html, coverage
 from bot.dialogue import Incoming
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def create_app(runtime: Runtime) -> Starlette:
         return JSONResponse(reply.as_dict())
 
     async def health(_request: Request) -> Response:
-        return JSONResponse({"status": "ok", "cards": len(runtime.content.cards)})
+        return JSONResponse({"status": "ok", "cards": len(runtime.engine.content.cards)})
 
     async def page(request: Request) -> Response:
         tag = request.query_params.get("lang", runtime.config.settings.default_language)
@@ -94,6 +95,11 @@ def create_app(runtime: Runtime) -> Starlette:
         )
         return HTMLResponse(html)
 
+    async def content_report(_request: Request) -> Response:
+        # Content metadata only (no personal data); moves behind the staff login with the console.
+        settings = runtime.config.settings
+        return HTMLResponse(as_html(coverage(runtime.engine.content, settings.content.stale_after_days)))
+
     async def not_found(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "not found"}, status_code=404)
 
@@ -105,6 +111,7 @@ def create_app(runtime: Runtime) -> Starlette:
             Route("/", page, methods=["GET"]),
             Route("/api/chat", chat, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
+            Route("/staff/content", content_report, methods=["GET"]),
         ],
         exception_handlers={404: not_found, 405: wrong_method},
     )

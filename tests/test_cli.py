@@ -104,3 +104,11 @@ def test_train_check_only_reports_a_current_model(env: dict[str, str]) -> None:
     result = run(["train", "--check-only"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "up to date" in result.stdout
+
+
+def test_content_report_as_json() -> None:
+    result = run(["content", "report", "--json"], {})
+    assert result.returncode == 0, result.stderr
+    matrix = json.loads(result.stdout)
+    assert matrix["services.hotlines"]["km"] in {"draft", "complete", "stale"}
+    assert set(matrix["services.hotlines"]) == {"ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru"}

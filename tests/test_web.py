@@ -73,3 +73,9 @@ def test_page_is_localised(client: TestClient) -> None:
     assert page.status_code == 200
     assert '<html lang="vi">' in page.text
     assert "{{" not in page.text
+
+
+def test_content_coverage_page(client: TestClient) -> None:
+    page = client.get("/staff/content")
+    assert page.status_code == 200
+    assert "services.hotlines" in page.text and "<table>" in page.text
