@@ -87,7 +87,7 @@ def as_html(report: Coverage) -> str:
         cells = "".join(f'<td class="{row[lang]}" title="{row[lang]}">{SYMBOLS[row[lang]]}</td>' for lang in LANGUAGES)
         rows.append(f"<tr><th scope=row>{html.escape(card_id)}</th>{cells}<td>{report.verified[card_id]}</td></tr>")
     counts = report.counts()
-    legend = " · ".join(f'<span class="{k}">{SYMBOLS[k]}</span> {k} {v}' for k, v in counts.items())  # type: ignore[index]
+    legend = " · ".join(f'<span class="{k}">{SYMBOLS[k]}</span> {k} {v}' for k, v in counts.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Content coverage</title>
