@@ -167,6 +167,42 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK if not args.strict or not failed else EXIT_FAILED
 
 
+# ----- eval --------------------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from nlu import evaluate as ev
+    from bot.runtime import build_understander, load_content
+
+    config = _config(args)
+    settings = config.settings
+    content = load_content(config)
+    understander = build_understander(config, content)
+    files = sorted(config.path(args.data).glob("*.jsonl")) if config.path(args.data).is_dir() else [config.path(args.data)]
+    if not files or not files[0].exists():
+        raise ev.EvalDataError(f"{config.path(args.data)}: no evaluation questions (*.jsonl) found")
+    questions = ev.load_questions(files, set(content.cards))
+    split = "dev" if args.tune else args.split
+    chosen = [q for q in questions if split == "all" or q.split == split]
+    thresholds = settings.nlu.thresholds
+    outcomes = ev.run(chosen, lambda text: understander.read(text), thresholds)
+    if args.tune:
+        tuned = ev.tune_thresholds(outcomes, args.target)
+        print(f"# answer thresholds for precision >= {args.target:.0%} on the dev split ({len(chosen)} questions);")
+        print("# put them under nlu.thresholds.per_language in config.yml")
+        print("per_language: {" + ", ".join(f"{k}: {v:.2f}" for k, v in tuned.items()) + "}")
+        return EXIT_OK
+    scores = [ev.score(outcomes, lang) for lang in settings.languages] + [ev.score(outcomes, "all")]
+    out = config.path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ev.chart(scores, out / "nlu-eval.png")
+    report = ev.markdown(scores, split, thresholds, "nlu-eval.png")
+    (out / "nlu-eval.md").write_text(report, encoding="utf-8")
+    print(report)
+    print(f"written: {out / 'nlu-eval.md'}, {out / 'nlu-eval.png'}")
+    return EXIT_OK
+
+
 # ----- chat and serve ------------------------------------------------------------------------------
 
 
@@ -251,6 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     schema = content_sub.add_parser("schema", help="regenerate content/card.schema.json for editors")
     schema.set_defaults(func=cmd_content_schema)
 
+    evaluate = sub.add_parser("eval", help="measure the NLU on held-out questions, per language")
+    evaluate.add_argument("--data", default="eval", help="a JSON-lines file or a folder of them (default: eval/)")
+    evaluate.add_argument("--split", choices=["test", "dev", "all"], default="test")
+    evaluate.add_argument("--out", default="var/eval", help="where to write nlu-eval.md and nlu-eval.png")
+    evaluate.add_argument("--tune", action="store_true",
+                          help="choose per-language answer thresholds on the dev split and print them")
+    evaluate.add_argument("--target", type=float, default=0.9, help="precision the thresholds aim for")
+    evaluate.set_defaults(func=cmd_eval)
+
     i18n = sub.add_parser("i18n", help="manage the gettext catalogs with Babel")
     i18n.add_argument("action", choices=["extract", "update", "compile", "check"])
     i18n.set_defaults(func=cmd_i18n)
@@ -262,9 +307,11 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from bot.content import ContentError
     from bot.store import StoreError
     from nlu.classifier import ModelMissing
+    from nlu.evaluate import EvalDataError
     from nlu.tokenize import TokenizerUnavailable
 
-    return (ConfigError, ContentError, ModelMissing, StoreError, CatalogError, TokenizerUnavailable, OSError)
+    return (ConfigError, ContentError, ModelMissing, StoreError, CatalogError, TokenizerUnavailable,
+            EvalDataError, OSError)
 
 
 def main(argv: list[str] | None = None) -> int:
