@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,22 @@ def test_native_language_names() -> None:
     assert native_name("ko") == "한국어"
     assert native_name("vi") == "Tiếng Việt"
     assert native_name("ru") == "Русский"
+
+
+def test_extract_and_update_keep_translations(tmp_path: Path) -> None:
+    from babel.messages.pofile import read_po
+
+    from bot.catalogs import run_babel
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    assert run_babel("extract", locales, list(LANGUAGES)) == 0
+    pot = (locales / "newcomer.pot").read_text(encoding="utf-8")
+    assert 'msgid "Was this helpful?"' in pot
+    assert run_babel("update", locales, list(LANGUAGES)) == 0
+    with (locales / "ko" / "LC_MESSAGES" / "newcomer.po").open("rb") as handle:
+        catalog = read_po(handle)
+    assert catalog.get("Was this helpful?").string
+    assert run_babel("compile", locales, list(LANGUAGES)) == 0
+    assert (locales / "ru" / "LC_MESSAGES" / "newcomer.mo").is_file()
+    assert Translator(locales, list(LANGUAGES)).text("ru", M.YES) == "Да"
