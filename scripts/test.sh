@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a full test run: installs the project, Chromium for the
-# browser tests, then runs the whole suite. Extra arguments go to pytest.
+# browser tests and PostgreSQL for the database tests, then runs the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
@@ -16,6 +16,9 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
+
+# A real PostgreSQL server on loopback: the store, dialogue and web tests run against it and SQLite.
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 
 newcomer i18n check
 newcomer content check --errors-only

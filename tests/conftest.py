@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # the encoder's OpenMP threads are noisy on 2 cores
 
@@ -36,11 +38,32 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database per test: a SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    admin_url = os.environ.get("NEWCOMER_TEST_POSTGRES_URL")
+    if not admin_url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: scripts/test.sh sets NEWCOMER_TEST_POSTGRES_URL")
+        pytest.skip("no PostgreSQL server: scripts/test.sh starts one and sets NEWCOMER_TEST_POSTGRES_URL")
+    name = "t_" + uuid.uuid4().hex[:16]
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield admin_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def config(tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> LoadedSettings:
-    """Settings with a fresh SQLite file per test."""
+def config(tmp_path: Path, model_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> LoadedSettings:
+    """Settings with a fresh database per test (each test runs on SQLite and on PostgreSQL)."""
     monkeypatch.setenv("NEWCOMER_PSEUDONYM_SECRET", "test-secret")
-    return settings_for(tmp_path, model_dir)
+    return settings_for(tmp_path, model_dir, database_url)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from sqlalchemy import inspect, select, text
 
@@ -11,12 +10,12 @@ from bot.models import Escalation, Feedback, Message, Unanswered, User
 from bot.store import Store
 
 
-def make_store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'store.db'}")
+def make_store(url: str) -> Store:
+    return Store(url)
 
 
-def test_migrations_create_every_table(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_migrations_create_every_table(database_url: str) -> None:
+    store = make_store(database_url)
     tables = set(inspect(store.engine).get_table_names())
     assert {"users", "messages", "feedback", "unanswered", "escalations", "alembic_version"} <= tables
     with store.engine.connect() as connection:
@@ -24,8 +23,8 @@ def test_migrations_create_every_table(tmp_path: Path) -> None:
     Store(store.url)  # migrating again is a no-op, not an error
 
 
-def test_messages_are_masked_before_storage(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_messages_are_masked_before_storage(database_url: str) -> None:
+    store = make_store(database_url)
     with store.session() as session:
         user, is_new = store.user(session, "k" * 64, "web")
         assert is_new
@@ -35,8 +34,8 @@ def test_messages_are_masked_before_storage(tmp_path: Path) -> None:
     assert stored is not None and "5123456" not in stored and "1234-5678" not in stored
 
 
-def test_forget_deletes_everything_about_one_person(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_forget_deletes_everything_about_one_person(database_url: str) -> None:
+    store = make_store(database_url)
     with store.session() as session:
         alice, _ = store.user(session, "a" * 64, "web")
         bob, _ = store.user(session, "b" * 64, "web")
@@ -53,8 +52,8 @@ def test_forget_deletes_everything_about_one_person(tmp_path: Path) -> None:
     assert store.count(User) == 1
 
 
-def test_escalation_carries_a_masked_transcript(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_escalation_carries_a_masked_transcript(database_url: str) -> None:
+    store = make_store(database_url)
     with store.session() as session:
         user, _ = store.user(session, "c" * 64, "telegram")
         store.log(session, user, "in", "my ARC is 900101-5123456")
@@ -64,8 +63,8 @@ def test_escalation_carries_a_masked_transcript(tmp_path: Path) -> None:
         assert store.open_escalation(session, user) is escalation
 
 
-def test_purge_removes_only_old_messages(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+def test_purge_removes_only_old_messages(database_url: str) -> None:
+    store = make_store(database_url)
     now = dt.datetime.now(dt.UTC)
     with store.session() as session:
         user, _ = store.user(session, "d" * 64, "web")
