@@ -76,11 +76,16 @@ class ChannelToggle(_Strict):
     enabled: bool = False
 
 
+class KakaoSettings(_Strict):
+    enabled: bool = False
+    callback: bool = False  # only after Kakao approves the bot's callback (AI chatbot) request
+
+
 class ChannelSettings(_Strict):
     web: ChannelToggle = ChannelToggle(enabled=True)
     terminal: ChannelToggle = ChannelToggle(enabled=True)
     telegram: ChannelToggle = ChannelToggle()
-    kakao: ChannelToggle = ChannelToggle()
+    kakao: KakaoSettings = KakaoSettings()
 
 
 class OfficeHours(_Strict):

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from bot import messages as M
 from bot.content_report import as_html, coverage
 from bot.dialogue import Incoming
+from connectors.kakao import KakaoSkill
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -106,12 +107,18 @@ def create_app(runtime: Runtime) -> Starlette:
     async def wrong_method(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "method not allowed"}, status_code=405)
 
+    routes = [
+        Route("/", page, methods=["GET"]),
+        Route("/api/chat", chat, methods=["POST"]),
+        Route("/healthz", health, methods=["GET"]),
+        Route("/staff/content", content_report, methods=["GET"]),
+    ]
+    channels = runtime.config.settings.channels
+    if channels.kakao.enabled:
+        skill = KakaoSkill(runtime.engine, runtime.translator.text, runtime.config.settings.default_language,
+                           callback_enabled=channels.kakao.callback)
+        routes.append(Route("/webhooks/kakao", skill.handle, methods=["POST"]))
     return Starlette(
-        routes=[
-            Route("/", page, methods=["GET"]),
-            Route("/api/chat", chat, methods=["POST"]),
-            Route("/healthz", health, methods=["GET"]),
-            Route("/staff/content", content_report, methods=["GET"]),
-        ],
+        routes=routes,
         exception_handlers={404: not_found, 405: wrong_method},
     )

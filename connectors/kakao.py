@@ -1,0 +1,181 @@
+"""KakaoTalk (Kakao i Open Builder) skill server: request JSON in, version 2.0 response out, inside 5 seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from bot import messages as M
+from bot.dialogue import Incoming, QuickReply, Reply
+from connectors.base import ReplyHandler
+from nlu.langid import detect
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "kakao"
+MAX_BODY_BYTES = 64 * 1024
+# Limits that public implementations use; Kakao's own pages do not state them (channels.md 1.3).
+TEXT_LIMIT = 1000
+QUICK_REPLY_LIMIT = 10
+QUICK_REPLY_LABEL_LIMIT = 14
+CARD_BUTTON_LIMIT = 3
+CARD_DESCRIPTION_LIMIT = 230
+OUTPUT_LIMIT = 3
+DEADLINE_SECONDS = 4.0  # Kakao gives up after 5 s; leave room for the network
+
+
+@dataclass(frozen=True)
+class KakaoRequest:
+    """The parts of an Open Builder skill request the bot uses."""
+
+    user_id: str
+    text: str
+    payload: str | None
+    callback_url: str | None
+
+
+class KakaoRequestError(ValueError):
+    """The request is not a skill request we can read."""
+
+
+def parse_request(data: Any) -> KakaoRequest:
+    """Read the user key, the utterance, a pressed button's payload and the callback URL."""
+    if not isinstance(data, dict) or not isinstance(data.get("userRequest"), dict):
+        raise KakaoRequestError("not an Open Builder skill request: userRequest is missing")
+    user_request = data["userRequest"]
+    user = user_request.get("user")
+    if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
+        raise KakaoRequestError("userRequest.user.id is missing")
+    utterance = user_request.get("utterance")
+    if not isinstance(utterance, str):
+        raise KakaoRequestError("userRequest.utterance must be a string")
+    action = data.get("action") if isinstance(data.get("action"), dict) else {}
+    extra = action.get("clientExtra") if isinstance(action.get("clientExtra"), dict) else {}
+    payload = extra.get("payload") if isinstance(extra.get("payload"), str) else None
+    callback = user_request.get("callbackUrl")
+    return KakaoRequest(user["id"], utterance, payload, callback if isinstance(callback, str) else None)
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Split at line or word boundaries so no bubble passes `limit` characters."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = rest.rfind(" ", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _label(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quick_reply(button: QuickReply) -> dict[str, Any]:
+    # The payload travels in `extra` and comes back in action.clientExtra; messageText is what the
+    # person sees themselves "say", so it is the readable label, not the command.
+    return {"action": "message", "label": _label(button.label, QUICK_REPLY_LABEL_LIMIT),
+            "messageText": button.label, "extra": {"payload": button.payload}}
+
+
+def build_response(reply: Reply) -> dict[str, Any]:
+    """A version 2.0 skill response: text bubbles, a card with call/link buttons, quick replies."""
+    bubbles = [chunk for message in reply.messages for chunk in _chunks(message, TEXT_LIMIT)]
+    outputs: list[dict[str, Any]] = []
+    card_buttons = []
+    for contact in reply.contacts[:CARD_BUTTON_LIMIT]:
+        if contact.phone:
+            card_buttons.append({"action": "phone", "label": _label(f"☎ {contact.phone}", 14),
+                                 "phoneNumber": contact.phone.replace("-", "")})
+        elif contact.url:
+            card_buttons.append({"action": "webLink", "label": _label(contact.label, 14), "webLinkUrl": contact.url})
+    room = OUTPUT_LIMIT - (1 if card_buttons else 0)
+    if len(bubbles) > room:
+        # Fewer, longer bubbles rather than lost text: merge the tail into the last allowed bubble.
+        head, tail = bubbles[: room - 1], bubbles[room - 1 :]
+        bubbles = head + _chunks("\n\n".join(tail), TEXT_LIMIT)[:1]
+    outputs.extend({"simpleText": {"text": text}} for text in bubbles)
+    if card_buttons:
+        names = "\n".join(f"{c.label}: {c.phone or c.url}" for c in reply.contacts)
+        outputs.append({"basicCard": {"description": _label(names, CARD_DESCRIPTION_LIMIT), "buttons": card_buttons}})
+    template: dict[str, Any] = {"outputs": outputs or [{"simpleText": {"text": "…"}}]}
+    if reply.quick_replies:
+        template["quickReplies"] = [_quick_reply(b) for b in reply.quick_replies[:QUICK_REPLY_LIMIT]]
+    return {"version": "2.0", "template": template}
+
+
+def _still_working(translate: Callable[..., str], tag: str) -> dict[str, Any]:
+    return {"version": "2.0", "template": {"outputs": [{"simpleText": {"text": translate(tag, M.STILL_WORKING)}}]}}
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+class KakaoSkill:
+    """The skill endpoint; `callback_enabled` follows config (Kakao approves callbacks per bot)."""
+
+    def __init__(self, engine: ReplyHandler, translate: Callable[..., str], default_language: str,
+                 callback_enabled: bool = False, deadline: float = DEADLINE_SECONDS) -> None:
+        self.engine = engine
+        self.translate = translate
+        self.default_language = default_language
+        self.callback_enabled = callback_enabled
+        self.deadline = deadline
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def handle(self, request: Request) -> Response:
+        """The endpoint: POST /webhooks/kakao."""
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return _error(413, "the request body is too large")
+        try:
+            parsed = parse_request(json.loads(body.decode("utf-8")))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return _error(400, "the body is not valid JSON")
+        except KakaoRequestError as exc:
+            return _error(400, str(exc))
+        incoming = Incoming(CHANNEL, parsed.user_id, parsed.payload or parsed.text)
+        # Kakao's userRequest.lang is always "kr"; the fallback speaks the language of the text.
+        tag = detect(parsed.text, self.default_language).tag if parsed.text.strip() else self.default_language
+        work = asyncio.ensure_future(asyncio.to_thread(self.engine.handle, incoming))
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(work), timeout=self.deadline)
+        except TimeoutError:
+            if self.callback_enabled and parsed.callback_url:
+                task = asyncio.ensure_future(self._deliver_later(work, parsed.callback_url))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+                return JSONResponse({"version": "2.0", "useCallback": True,
+                                     "data": {"text": self.translate(tag, M.STILL_WORKING)}})
+            # No callback: the answer is still computed and stored; the person gets the hotline now.
+            log.warning("kakao reply missed the %.1f s deadline", self.deadline)
+            return JSONResponse(_still_working(self.translate, tag))
+        except Exception:
+            log.exception("kakao skill failed")
+            return JSONResponse(_still_working(self.translate, tag))
+        return JSONResponse(build_response(reply))
+
+    async def _deliver_later(self, work: asyncio.Future[Reply], url: str) -> None:
+        """Post the finished answer to the one-time callback URL (valid for one minute)."""
+        try:
+            reply = await asyncio.wait_for(work, timeout=50)
+            async with httpx.AsyncClient(timeout=10) as client:
+                response = await client.post(url, json=build_response(reply))
+                response.raise_for_status()
+        except Exception:
+            log.exception("kakao callback delivery failed")
