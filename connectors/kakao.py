@@ -57,9 +57,10 @@ def parse_request(data: Any) -> KakaoRequest:
     utterance = user_request.get("utterance")
     if not isinstance(utterance, str):
         raise KakaoRequestError("userRequest.utterance must be a string")
-    action = data.get("action") if isinstance(data.get("action"), dict) else {}
-    extra = action.get("clientExtra") if isinstance(action.get("clientExtra"), dict) else {}
-    payload = extra.get("payload") if isinstance(extra.get("payload"), str) else None
+    action = data.get("action")
+    extra = action.get("clientExtra") if isinstance(action, dict) else None
+    payload = extra.get("payload") if isinstance(extra, dict) else None
+    payload = payload if isinstance(payload, str) else None
     callback = user_request.get("callbackUrl")
     return KakaoRequest(user["id"], utterance, payload, callback if isinstance(callback, str) else None)
 
