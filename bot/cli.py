@@ -230,6 +230,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_telegram(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.runtime import build_runtime
+    from connectors.telegram import TelegramChannel, bot_from_environment
+
+    runtime = build_runtime(_config(args))
+    bot, _secret = bot_from_environment(need_secret=False)
+    channel = TelegramChannel(runtime.engine, runtime.store, bot, None)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        async with bot:
+            print(f"newcomer-bot on Telegram as @{bot.username} (long polling; stop with Ctrl+C)", flush=True)
+            await channel.poll(stop)
+
+    asyncio.run(main())
+    return EXIT_OK
+
+
 # ----- catalogs ------------------------------------------------------------------------------------
 
 
@@ -257,6 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--user", default="terminal", help="the user id to chat as")
     chat.set_defaults(func=cmd_chat)
+
+    telegram = sub.add_parser("telegram", help="run the Telegram bot by long polling (no public address needed)")
+    telegram.add_argument("--polling", action="store_true", required=True, help="use getUpdates long polling")
+    telegram.set_defaults(func=cmd_telegram)
 
     ask = sub.add_parser("ask", help="batch, single-turn decisions from JSON lines")
     ask.add_argument("file", nargs="?", help="JSON lines file (default: standard input)")
@@ -307,11 +331,12 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from bot.content import ContentError
     from bot.store import StoreError
     from nlu.classifier import ModelMissing
+    from connectors.telegram import TelegramNotConfigured
     from nlu.evaluate import EvalDataError
     from nlu.tokenize import TokenizerUnavailable
 
     return (ConfigError, ContentError, ModelMissing, StoreError, CatalogError, TokenizerUnavailable,
-            EvalDataError, OSError)
+            EvalDataError, TelegramNotConfigured, OSError)
 
 
 def main(argv: list[str] | None = None) -> int:

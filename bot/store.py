@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.models import Escalation, Feedback, Message, Unanswered, User, utcnow
+from bot.models import ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, utcnow
 from bot.privacy import mask
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -149,6 +150,37 @@ class Store:
             session.execute(delete(table).where(table.user_id == user.id))
         session.delete(user)
         return True
+
+    # ----- inbound channel updates: recorded before acknowledging, processed exactly once ------------
+
+    def record_update(self, channel: str, update_id: int, chat_key: str, payload: dict[str, Any]) -> bool:
+        """Store an update; False if this update id was already recorded (a retry or a replay)."""
+        try:
+            with self.session() as session:
+                session.add(ChannelUpdate(channel=channel, update_id=update_id, chat_key=chat_key,
+                                          payload=payload, status="received"))
+            return True
+        except IntegrityError:
+            return False
+
+    def finish_update(self, channel: str, update_id: int) -> None:
+        """Mark an update processed and drop its content (only the id is kept, to refuse replays)."""
+        with self.session() as session:
+            session.execute(
+                update(ChannelUpdate)
+                .where(ChannelUpdate.channel == channel, ChannelUpdate.update_id == update_id)
+                .values(status="done", payload={}, done_at=utcnow())
+            )
+
+    def pending_updates(self, channel: str) -> list[tuple[int, dict[str, Any]]]:
+        """Updates recorded but not processed (the process stopped in between), oldest first."""
+        with self.session() as session:
+            rows = session.execute(
+                select(ChannelUpdate.update_id, ChannelUpdate.payload)
+                .where(ChannelUpdate.channel == channel, ChannelUpdate.status == "received")
+                .order_by(ChannelUpdate.received_at, ChannelUpdate.update_id)
+            ).all()
+        return [(int(row[0]), dict(row[1])) for row in rows]
 
     def count(self, model: type[Any]) -> int:
         """Rows in one table (for health checks and tests)."""

@@ -40,3 +40,23 @@ def resolve_number(text: str, last_menu: list[QuickReply]) -> str:
     if stripped.isdigit() and 1 <= int(stripped) <= len(last_menu):
         return last_menu[int(stripped) - 1].payload
     return text
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split at paragraph, line or word boundaries so no piece passes `limit` characters; links and
+    words stay whole (a single word longer than the limit is the only thing ever cut)."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = -1
+        for separator in ("\n\n", "\n", " "):
+            cut = rest.rfind(separator, 0, limit + 1)
+            if cut >= limit // 3:
+                break
+        if cut < limit // 3:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from bot import messages as M
 from bot.dialogue import Incoming, QuickReply, Reply
-from connectors.base import ReplyHandler
+from connectors.base import ReplyHandler, split_text
 from nlu.langid import detect
 
 log = logging.getLogger(__name__)
@@ -65,23 +65,6 @@ def parse_request(data: Any) -> KakaoRequest:
     return KakaoRequest(user["id"], utterance, payload, callback if isinstance(callback, str) else None)
 
 
-def _chunks(text: str, limit: int) -> list[str]:
-    """Split at line or word boundaries so no bubble passes `limit` characters."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut < limit // 2:
-            cut = rest.rfind(" ", 0, limit)
-        if cut < limit // 2:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        pieces.append(rest)
-    return pieces
-
-
 def _label(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -95,7 +78,7 @@ def _quick_reply(button: QuickReply) -> dict[str, Any]:
 
 def build_response(reply: Reply) -> dict[str, Any]:
     """A version 2.0 skill response: text bubbles, a card with call/link buttons, quick replies."""
-    bubbles = [chunk for message in reply.messages for chunk in _chunks(message, TEXT_LIMIT)]
+    bubbles = [chunk for message in reply.messages for chunk in split_text(message, TEXT_LIMIT)]
     outputs: list[dict[str, Any]] = []
     card_buttons = []
     for contact in reply.contacts[:CARD_BUTTON_LIMIT]:
@@ -108,7 +91,7 @@ def build_response(reply: Reply) -> dict[str, Any]:
     if len(bubbles) > room:
         # Fewer, longer bubbles rather than lost text: merge the tail into the last allowed bubble.
         head, tail = bubbles[: room - 1], bubbles[room - 1 :]
-        bubbles = head + _chunks("\n\n".join(tail), TEXT_LIMIT)[:1]
+        bubbles = head + split_text("\n\n".join(tail), TEXT_LIMIT)[:1]
     outputs.extend({"simpleText": {"text": text}} for text in bubbles)
     if card_buttons:
         names = "\n".join(f"{c.label}: {c.phone or c.url}" for c in reply.contacts)

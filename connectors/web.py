@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,7 @@ from bot import messages as M
 from bot.content_report import as_html, coverage
 from bot.dialogue import Incoming
 from connectors.kakao import KakaoSkill
+from connectors.telegram import TelegramChannel, bot_from_environment
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -118,7 +121,34 @@ def create_app(runtime: Runtime) -> Starlette:
         skill = KakaoSkill(runtime.engine, runtime.translator.text, runtime.config.settings.default_language,
                            callback_enabled=channels.kakao.callback)
         routes.append(Route("/webhooks/kakao", skill.handle, methods=["POST"]))
+    startup: list[Any] = []
+    shutdown: list[Any] = []
+    if channels.telegram.enabled:
+        bot, secret = bot_from_environment(need_secret=True)
+        telegram = TelegramChannel(runtime.engine, runtime.store, bot, secret)
+        routes.append(Route("/webhooks/telegram", telegram.webhook, methods=["POST"]))
+
+        async def start_telegram() -> None:
+            await bot.initialize()
+            await telegram.resume()  # updates recorded before a crash are answered now
+
+        async def stop_telegram() -> None:
+            await telegram.drain()
+            await bot.shutdown()
+
+        startup.append(start_telegram)
+        shutdown.append(stop_telegram)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        for hook in startup:
+            await hook()
+        yield
+        for hook in shutdown:
+            await hook()
+
     return Starlette(
         routes=routes,
         exception_handlers={404: not_found, 405: wrong_method},
+        lifespan=lifespan,
     )

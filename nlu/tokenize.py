@@ -65,7 +65,9 @@ def _korean() -> Callable[[str], list[str]]:
 
 
 def _chinese() -> Callable[[str], list[str]]:
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it logs its dictionary build at DEBUG on its own handler
     return _spacy("zh", {"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 

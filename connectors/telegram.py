@@ -1,0 +1,266 @@
+"""Telegram: webhook and long polling, each update recorded before it is acknowledged and answered once, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hmac
+import json
+import logging
+import os
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+
+from bot.dialogue import Incoming, Reply
+from bot.privacy import mask
+from bot.store import Store
+from connectors.base import ReplyHandler, split_text
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+TEXT_LIMIT = 4096  # MessageLimit.MAX_TEXT_LENGTH
+CALLBACK_DATA_LIMIT = 64  # bytes, InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+MAX_BODY_BYTES = 256 * 1024
+PER_CHAT_INTERVAL = 1.0  # Telegram's FAQ: avoid more than one message per second in one chat
+SEND_ATTEMPTS = 8
+
+
+class UpdateError(ValueError):
+    """The body is not a Telegram update."""
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def minimal_update(data: Any) -> tuple[int, str, dict[str, Any]]:
+    """(update_id, chat key, what the bot needs) from an Update, with text masked and names dropped.
+
+    Only this minimum is stored: the person's name, username and other fields never are.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        raise UpdateError("not a Telegram update: update_id is missing")
+    update_id = data["update_id"]
+    message = _dict(data.get("message"))
+    query = _dict(data.get("callback_query"))
+    if message.get("chat"):
+        sender = _dict(message.get("from"))
+        chat_id = _dict(message["chat"]).get("id")
+        payload = {"kind": "message", "chat_id": chat_id, "user_id": sender.get("id", chat_id),
+                   "language_code": sender.get("language_code"),
+                   "text": mask(message["text"]) if isinstance(message.get("text"), str) else ""}
+    elif query.get("from"):
+        person = _dict(query["from"])
+        chat = _dict(_dict(query.get("message")).get("chat"))
+        payload = {"kind": "callback", "chat_id": chat.get("id", person.get("id")),
+                   "user_id": person.get("id"), "language_code": person.get("language_code"),
+                   "callback_id": query.get("id"), "text": str(query.get("data") or "")}
+    else:
+        return update_id, "", {"kind": "ignored"}
+    if not isinstance(payload["chat_id"], int):
+        raise UpdateError("the update has no chat id")
+    return update_id, str(payload["chat_id"]), payload
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Quick replies as inline buttons (short ASCII callback data), links as URL buttons."""
+    rows: list[list[InlineKeyboardButton]] = []
+    row: list[InlineKeyboardButton] = []
+    per_row = 3 if len(reply.quick_replies) > 6 else 2
+    for button in reply.quick_replies:
+        data = button.payload
+        if len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {data!r}")
+        wide = len(button.label) > 16
+        if wide or len(row) == per_row:
+            if row:
+                rows.append(row)
+            row = []
+        row.append(InlineKeyboardButton(button.label, callback_data=data))
+        if wide:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    rows.extend([InlineKeyboardButton(c.label, url=c.url)] for c in reply.contacts if c.url)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def reply_texts(reply: Reply) -> list[str]:
+    """One Telegram message per reply where possible (fewer messages, fewer flood limits), split at 4096."""
+    parts = list(reply.messages)
+    phones = [f"☎ {c.label}: {c.phone}" for c in reply.contacts if c.phone]
+    if phones:
+        parts.insert(max(len(parts) - 1, 0), "\n".join(phones))
+    return split_text("\n\n".join(parts), TEXT_LIMIT)
+
+
+class TelegramChannel:
+    """Receives updates (webhook or polling), records them, answers each once, per chat in order."""
+
+    def __init__(self, engine: ReplyHandler, store: Store, bot: Bot, secret_token: str | None,
+                 per_chat_interval: float = PER_CHAT_INTERVAL,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.engine = engine
+        self.store = store
+        self.bot = bot
+        self.secret_token = secret_token
+        self.per_chat_interval = per_chat_interval
+        self.sleep = sleep
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._last_sent: dict[int, float] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # ----- inbound -----------------------------------------------------------------------------
+
+    async def webhook(self, request: Request) -> Response:
+        """POST /webhooks/telegram: secret checked in constant time, recorded, then 200."""
+        given = request.headers.get(SECRET_HEADER)
+        if not self.secret_token:
+            return JSONResponse({"error": "the Telegram webhook secret is not configured"}, status_code=403)
+        if given is None:
+            return JSONResponse({"error": "missing secret token"}, status_code=401)
+        if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
+            return JSONResponse({"error": "wrong secret token"}, status_code=403)
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return JSONResponse({"error": "the body is too large"}, status_code=413)
+        try:
+            data = json.loads(body.decode("utf-8"))
+            fresh = await self.accept(data)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return JSONResponse({"error": "the body is not valid JSON"}, status_code=400)
+        except UpdateError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"ok": True, "duplicate": not fresh})
+
+    async def accept(self, data: Any) -> bool:
+        """Record one update and schedule it; False for an update id seen before (nothing is done)."""
+        update_id, chat_key, payload = minimal_update(data)
+        fresh = await asyncio.to_thread(self.store.record_update, CHANNEL, update_id, chat_key, payload)
+        if fresh:
+            self._schedule(update_id, chat_key, payload)
+        return fresh
+
+    async def resume(self) -> int:
+        """Process updates recorded before a stop but never answered; returns how many."""
+        pending = await asyncio.to_thread(self.store.pending_updates, CHANNEL)
+        for update_id, payload in pending:
+            self._schedule(update_id, str(payload.get("chat_id", "")), payload)
+        return len(pending)
+
+    def _schedule(self, update_id: int, chat_key: str, payload: dict[str, Any]) -> None:
+        # Tasks start in arrival order and the per-chat lock is FIFO: one chat is answered in order,
+        # different chats in parallel.
+        lock = self._chat_locks.setdefault(chat_key, asyncio.Lock())
+        task = asyncio.ensure_future(self._process_locked(lock, update_id, payload))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until every scheduled update is answered (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _process_locked(self, lock: asyncio.Lock, update_id: int, payload: dict[str, Any]) -> None:
+        async with lock:
+            try:
+                await self.process(payload)
+            except Exception:
+                # Left as "received": resume() answers it after the next start. Nothing is lost.
+                log.exception("telegram update %s failed; it stays queued", update_id)
+                return
+            await asyncio.to_thread(self.store.finish_update, CHANNEL, update_id)
+
+    async def process(self, payload: dict[str, Any]) -> None:
+        """Answer one recorded update."""
+        if payload.get("kind") == "ignored":
+            return
+        if payload.get("kind") == "callback" and payload.get("callback_id"):
+            try:
+                await self.bot.answer_callback_query(payload["callback_id"])
+            except BadRequest:  # too old to answer: the reply below still goes out
+                pass
+        incoming = Incoming(CHANNEL, str(payload["user_id"]), str(payload.get("text", "")),
+                            payload.get("language_code"))
+        reply = await asyncio.to_thread(self.engine.handle, incoming)
+        texts = reply_texts(reply)
+        markup = keyboard(reply)
+        for index, text in enumerate(texts):
+            await self.send(int(payload["chat_id"]), text, markup if index == len(texts) - 1 else None)
+
+    # ----- outbound ----------------------------------------------------------------------------
+
+    async def send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Send one message, paced per chat, retrying after RetryAfter and network errors."""
+        loop = asyncio.get_running_loop()
+        wait = self._last_sent.get(chat_id, -1e9) + self.per_chat_interval - loop.time()
+        if wait > 0:
+            await self.sleep(wait)
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup,
+                                            disable_web_page_preview=True)
+                self._last_sent[chat_id] = loop.time()
+                return
+            except RetryAfter as exc:
+                with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
+                    warnings.simplefilter("ignore")
+                    delay = exc.retry_after
+                await self.sleep(float(delay.total_seconds() if isinstance(delay, dt.timedelta) else delay))
+            except (TimedOut, NetworkError):
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await self.sleep(min(30.0, 0.5 * 2**attempt))
+        raise NetworkError(f"could not send to chat after {SEND_ATTEMPTS} attempts")
+
+    # ----- long polling ------------------------------------------------------------------------
+
+    async def poll(self, stop: asyncio.Event, timeout: int = 25) -> None:
+        """Long polling for deployments without a public address; same recording and dedup as webhooks."""
+        await self.bot.delete_webhook()  # getUpdates and webhooks exclude each other
+        await self.resume()
+        offset: int | None = None
+        while not stop.is_set():
+            try:
+                updates = await self.bot.get_updates(offset=offset, timeout=timeout,
+                                                     allowed_updates=["message", "callback_query"])
+            except (TimedOut, NetworkError) as exc:
+                log.warning("telegram polling: %s; retrying", exc)
+                await self.sleep(2.0)
+                continue
+            for update in updates:
+                await self.accept(update.to_dict())
+                offset = update.update_id + 1
+        await self.drain()
+
+
+TOKEN_ENV = "NEWCOMER_TELEGRAM_TOKEN"
+SECRET_ENV = "NEWCOMER_TELEGRAM_WEBHOOK_SECRET"
+
+
+class TelegramNotConfigured(RuntimeError):
+    """Telegram is enabled but its token (or webhook secret) is not in the environment."""
+
+
+def bot_from_environment(need_secret: bool) -> tuple[Bot, str | None]:
+    """The Bot (with PTB's overall rate limiter) and the webhook secret, from environment variables only."""
+    from telegram.ext import AIORateLimiter, ExtBot
+
+    token = os.environ.get(TOKEN_ENV)
+    if not token:
+        raise TelegramNotConfigured(f"set {TOKEN_ENV} to the bot token from @BotFather")
+    secret = os.environ.get(SECRET_ENV)
+    if need_secret and not secret:
+        raise TelegramNotConfigured(f"set {SECRET_ENV} (1-256 characters A-Z a-z 0-9 _ -) for the webhook")
+    # Overall 30 messages/s and 20/min per group; per-chat pacing and retries are TelegramChannel's.
+    limiter: AIORateLimiter = AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0)
+    return ExtBot(token, rate_limiter=limiter), secret
