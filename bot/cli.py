@@ -36,8 +36,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     examples = content.training_examples()
     if args.check_only:
         return _model_is_current(config, examples)
-    report = train(examples, config.path(config.settings.nlu.model_dir), config.settings.nlu.encoder,
-                   show_progress=not args.quiet)
+    nlu = config.settings.nlu
+    report = train(examples, config.path(nlu.model_dir), nlu.encoder, show_progress=not args.quiet,
+                   cache_dir=None if args.no_cache else config.path(nlu.cache_dir))
     print(f"trained on {report.examples} examples for {report.labels} labels in {report.seconds:.1f} s "
           f"-> {report.model_dir}")
     return EXIT_OK
@@ -289,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train the classifier from the cards' example questions")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument("--no-cache", action="store_true", help="encode every example again (a cold run)")
     train.add_argument("--check-only", action="store_true",
                        help="only say whether the model matches the current examples (exit 1 if not)")
     train.set_defaults(func=cmd_train)

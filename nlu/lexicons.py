@@ -30,7 +30,12 @@ NEPALI_ROMAN = frozenset(
     """
     mero garne kasari cha chha ho ma lai harayo kaha kata kun paisa kaam malai tapai tapain
     namaste dhanyabad dhanyawad ke garnu parcha parchha sakincha sakinchha bhayo hunchha huncha
-    chaincha chahincha chahiyo kina kaile kati ramro sahayog garnuhos bhanu
+    chaincha chahincha chahiyo kina kaile kati ramro sahayog garnuhos bhanu gadi tirne bharna kahile
+    kasle jityo hijo banaune tarika aaja bholi ahile pani ni hajur dai didi bahini bhai sathi ghar
+    kotha bhada talab tala jagir kam sahu malik pathaunu pathaune bhanna bhannus sodhna
+    sodhnu thaha chhaina chaina chhan chan thiyo thiye garyo garchu garchhu garera gareko bhayeko
+    lagi lai bata dekhi samma sanga hamro timro mero tapaiko kosailai kasaile kaslai kata katha
+    kasto khana pasal aspatal dawai bimā bima bhisa nagarikta lekh padhne sikne bhasa kura
     """.split()
 )
 

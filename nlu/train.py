@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nlu.classifier import CardClassifier
-from nlu.encoders import make_encoder
+from nlu.encoders import CachedEncoder, make_encoder
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,16 @@ class TrainingReport:
 
 
 def train(
-    examples: list[tuple[str, str, str]], model_dir: Path, encoder: str, show_progress: bool = True
+    examples: list[tuple[str, str, str]], model_dir: Path, encoder: str, show_progress: bool = True,
+    cache_dir: Path | None = None,
 ) -> TrainingReport:
     """Fit a classifier on (text, label, language) triples and save it to `model_dir`."""
     if not examples:
         raise ValueError("no example questions to train on: add cards to the content base")
     started = time.monotonic()
-    classifier = CardClassifier(make_encoder(encoder))
+    inner = make_encoder(encoder)
+    cached = CachedEncoder(inner, cache_dir / f"{encoder}-vectors.npz") if cache_dir and encoder != "none" else None
+    classifier = CardClassifier(cached or inner)
     total = len(examples) * 2 + 1
     with tqdm(total=total, desc="training", unit="step", disable=not show_progress, file=sys.stderr,
               mininterval=1.0) as bar:
@@ -40,5 +43,9 @@ def train(
             bar.update(steps)
 
         classifier.fit(examples, progress)
+    if cached is not None:
+        cached.prune([text for text, _, _ in examples])
+        cached.save()
+        classifier.encoder = inner  # the saved model never depends on the cache
     classifier.save(model_dir)
     return TrainingReport(len(examples), len(classifier.labels), time.monotonic() - started, model_dir)

@@ -34,7 +34,8 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model trained once per session on the repository's content."""
     directory = tmp_path_factory.mktemp("model")
     config = settings_for(directory, directory)
-    train(load_content(config).training_examples(), directory, config.settings.nlu.encoder, show_progress=False)
+    train(load_content(config).training_examples(), directory, config.settings.nlu.encoder, show_progress=False,
+          cache_dir=ROOT / "var" / "cache")
     return directory
 
 

@@ -23,10 +23,11 @@ QUESTIONS = [
     {"text": "मलाई दोभाषे चाहियो"},  # "I need an interpreter"
     {"text": "Где учить корейский язык бесплатно?"},
 ]
-EXPECTED = [
-    ("answer", "registration.alien-registration"), ("answer", "services.interpretation"),
-    ("answer", "labor.unpaid-wages"), ("answer", "korean.kiip"), ("handoff", None),
-    ("answer", "health.insurance"), ("answer", "health.insurance"), ("handoff", None), ("answer", "korean.kiip"),
+KOREAN_CLASSES = {"korean.kiip", "korean.family-centre-classes"}  # both cards answer "where to learn Korean"
+EXPECTED: list[tuple[str, set[str | None]]] = [
+    ("answer", {"registration.alien-registration"}), ("answer", {"services.interpretation"}),
+    ("answer", {"labor.unpaid-wages"}), ("answer", KOREAN_CLASSES), ("handoff", {None}),
+    ("answer", {"health.insurance"}), ("answer", {"health.insurance"}), ("handoff", {None}), ("answer", KOREAN_CLASSES),
 ]
 
 
@@ -58,7 +59,7 @@ def test_ask_answers_nine_languages_and_survives_bad_lines(env: dict[str, str]) 
         assert set(answer) >= {"text", "language", "action", "card", "confidence", "candidates"}
         assert answer["action"] in {"answer", "clarify", "handoff", "greet", "safety"}
         assert 0.0 <= answer["confidence"] <= 1.0
-    right = [(a["action"], a["card"]) == expected for a, expected in zip(answers, EXPECTED, strict=True)]
+    right = [a["action"] == action and a["card"] in cards for a, (action, cards) in zip(answers, EXPECTED, strict=True)]
     assert sum(right) >= 8, [(a["text"], a["action"], a["card"]) for a, ok in zip(answers, right) if not ok]
 
 

@@ -39,7 +39,7 @@ def test_answer_shows_source_date_and_draft_note_in_language(runtime: Runtime) -
 
 
 def test_cyrillic_uzbek_gets_cyrillic_answers(runtime: Runtime) -> None:
-    reply = say(runtime, "uz-c", "Иш ҳақимни бермаяпти, нима қилай?")
+    reply = say(runtime, "uz-c", "Хўжайин 2 ойдан бери ойлик бермаяпти")
     assert reply.language == "uz-Cyrl"
     assert reply.card == "labor.unpaid-wages"
     answer = reply.messages[-2]

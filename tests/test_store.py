@@ -19,7 +19,7 @@ def test_migrations_create_every_table(database_url: str) -> None:
     tables = set(inspect(store.engine).get_table_names())
     assert {"users", "messages", "feedback", "unanswered", "escalations", "alembic_version"} <= tables
     with store.engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0002"
     Store(store.url)  # migrating again is a no-op, not an error
 
 
