@@ -239,7 +239,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
     runtime = build_runtime(_config(args))
     bot, _secret = bot_from_environment(need_secret=False)
-    channel = TelegramChannel(runtime.engine, runtime.store, bot, None)
+    channel = TelegramChannel(runtime.engine, runtime.store, bot, None, runtime.translator.text)
 
     async def main() -> None:
         stop = asyncio.Event()

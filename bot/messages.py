@@ -73,6 +73,9 @@ STILL_WORKING = N_(
     "I am still looking for your answer. Please send your message again in a moment. "
     "If it is urgent, call Danuri 1577-1366 (24 hours, in your language)."
 )
+PRIVATE_ONLY = N_(
+    "To protect your privacy I answer only in a private chat. Please write to me directly."
+)
 WEB_PLACEHOLDER = N_("Type your question")
 WEB_SEND = N_("Send")
 WEB_TITLE = N_("Asan newcomer helper")

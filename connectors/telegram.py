@@ -12,15 +12,20 @@ import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+# Opt in to PTB's coming behaviour (retry_after as a timedelta) instead of a warning per flood error.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from starlette.requests import Request  # noqa: E402
+from starlette.responses import JSONResponse, Response  # noqa: E402
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E402
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut  # noqa: E402
+
+from bot import messages as M  # noqa: E402
 from bot.dialogue import Incoming, Reply
 from bot.privacy import mask
 from bot.store import Store
 from connectors.base import ReplyHandler, split_text
+from nlu.langid import detect
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +33,7 @@ CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TEXT_LIMIT = 4096  # MessageLimit.MAX_TEXT_LENGTH
 CALLBACK_DATA_LIMIT = 64  # bytes, InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
-MAX_BODY_BYTES = 256 * 1024
+MAX_BODY_BYTES = 64 * 1024
 PER_CHAT_INTERVAL = 1.0  # Telegram's FAQ: avoid more than one message per second in one chat
 SEND_ATTEMPTS = 8
 
@@ -54,7 +59,8 @@ def minimal_update(data: Any) -> tuple[int, str, dict[str, Any]]:
     if message.get("chat"):
         sender = _dict(message.get("from"))
         chat_id = _dict(message["chat"]).get("id")
-        payload = {"kind": "message", "chat_id": chat_id, "user_id": sender.get("id", chat_id),
+        private = _dict(message["chat"]).get("type", "private") == "private"
+        payload = {"kind": "message" if private else "group", "chat_id": chat_id, "user_id": sender.get("id", chat_id),
                    "language_code": sender.get("language_code"),
                    "text": mask(message["text"]) if isinstance(message.get("text"), str) else ""}
     elif query.get("from"):
@@ -107,11 +113,12 @@ class TelegramChannel:
     """Receives updates (webhook or polling), records them, answers each once, per chat in order."""
 
     def __init__(self, engine: ReplyHandler, store: Store, bot: Bot, secret_token: str | None,
-                 per_chat_interval: float = PER_CHAT_INTERVAL,
+                 translate: Callable[..., str], per_chat_interval: float = PER_CHAT_INTERVAL,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.engine = engine
         self.store = store
         self.bot = bot
+        self.translate = translate
         self.secret_token = secret_token
         self.per_chat_interval = per_chat_interval
         self.sleep = sleep
@@ -183,6 +190,11 @@ class TelegramChannel:
     async def process(self, payload: dict[str, Any]) -> None:
         """Answer one recorded update."""
         if payload.get("kind") == "ignored":
+            return  # edits, membership changes and other kinds: nothing to answer
+        if payload.get("kind") == "group":
+            # Questions about visas or violence do not belong in a group: invite a private chat.
+            tag = detect(str(payload.get("text", "")), payload.get("language_code")).tag
+            await self.send(int(payload["chat_id"]), self.translate(tag, M.PRIVATE_ONLY))
             return
         if payload.get("kind") == "callback" and payload.get("callback_id"):
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -18,7 +19,9 @@ from starlette.routing import Route
 from bot import messages as M
 from bot.content_report import as_html, coverage
 from bot.dialogue import Incoming
+from bot.i18n import native_name
 from connectors.kakao import KakaoSkill
+from connectors.openapi import openapi
 from connectors.telegram import TelegramChannel, bot_from_environment
 
 if TYPE_CHECKING:
@@ -90,19 +93,30 @@ def create_app(runtime: Runtime) -> Starlette:
         if tag.split("-")[0] not in languages:
             tag = runtime.config.settings.default_language
         t = runtime.translator
-        html = (
+        choices = [(lang, native_name(lang)) for lang in languages]
+        if "uz" in languages:
+            choices.append(("uz-Cyrl", "Ўзбекча"))
+        options = "".join(
+            f'<option value="{value}"{" selected" if value == tag else ""}>{html.escape(name)}</option>'
+            for value, name in choices
+        )
+        page_html = (
             _PAGE.read_text(encoding="utf-8")
             .replace("{{lang}}", tag)
             .replace("{{title}}", t.text(tag, M.WEB_TITLE))
             .replace("{{placeholder}}", t.text(tag, M.WEB_PLACEHOLDER))
             .replace("{{send}}", t.text(tag, M.WEB_SEND))
+            .replace("{{language_options}}", options)
         )
-        return HTMLResponse(html)
+        return HTMLResponse(page_html)
 
     async def content_report(_request: Request) -> Response:
         # Content metadata only (no personal data); moves behind the staff login with the console.
         settings = runtime.config.settings
         return HTMLResponse(as_html(coverage(runtime.engine.content, settings.content.stale_after_days)))
+
+    async def api_description(_request: Request) -> Response:
+        return JSONResponse(openapi(languages))
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "not found"}, status_code=404)
@@ -113,6 +127,7 @@ def create_app(runtime: Runtime) -> Starlette:
     routes = [
         Route("/", page, methods=["GET"]),
         Route("/api/chat", chat, methods=["POST"]),
+        Route("/api/openapi.json", api_description, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
         Route("/staff/content", content_report, methods=["GET"]),
     ]
@@ -125,7 +140,7 @@ def create_app(runtime: Runtime) -> Starlette:
     shutdown: list[Any] = []
     if channels.telegram.enabled:
         bot, secret = bot_from_environment(need_secret=True)
-        telegram = TelegramChannel(runtime.engine, runtime.store, bot, secret)
+        telegram = TelegramChannel(runtime.engine, runtime.store, bot, secret, runtime.translator.text)
         routes.append(Route("/webhooks/telegram", telegram.webhook, methods=["POST"]))
 
         async def start_telegram() -> None:

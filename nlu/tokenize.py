@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import glob
 import logging
 import os
@@ -19,6 +21,16 @@ from nlu.uzbek import cyrillic_to_latin
 
 _lock = threading.Lock()
 _pipelines: dict[str, Callable[[str], list[str]]] = {}
+
+
+def _release() -> None:
+    # natto's MeCab frees itself through cffi in __del__; at interpreter exit cffi may already be
+    # gone, which prints a traceback. Dropping the pipelines while everything still exists avoids it.
+    _pipelines.clear()
+    gc.collect()
+
+
+atexit.register(_release)
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 
 

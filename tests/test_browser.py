@@ -66,3 +66,36 @@ def test_chat_in_a_real_browser(server: str, tmp_path: Path) -> None:
         page.screenshot(path=str(tmp_path / "web-chat.png"), full_page=True)
         browser.close()
     assert (tmp_path / "web-chat.png").stat().st_size > 10_000
+
+
+def test_language_picker_and_scripts_without_spaces(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        # Khmer, chosen with the picker in the header, then asked in Khmer (no spaces between words).
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(server + "/")
+        expect(page.locator(".msg.bot").first).to_be_visible(timeout=20000)
+        page.select_option("#language", "km")
+        expect(page.locator(".msg.me").last).to_have_text("ខ្មែរ", timeout=20000)
+        page.fill("#text", "ធានារ៉ាប់រងសុខភាពសម្រាប់ជនបរទេស")
+        page.keyboard.press("Enter")  # usable from the keyboard alone
+        expect(page.locator(".msg.bot").filter(has_text="·").last).to_be_visible(timeout=30000)
+        assert page.get_attribute("html", "lang") in ("en", "km")
+        assert page.locator("#language").input_value() == "km"
+        page.screenshot(path=str(tmp_path / "km.png"), full_page=True)
+        page.close()
+        # Thai, typed straight away: the answer comes in Thai with its source line.
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        thai = context.new_page()
+        thai.goto(server + "/")
+        expect(thai.locator(".msg.bot").first).to_be_visible(timeout=20000)
+        thai.fill("#text", "ประกันสุขภาพสำหรับคนต่างชาติทำยังไง")
+        thai.click("#send")
+        answer = thai.locator(".msg.bot").filter(has_text="·").last
+        expect(answer).to_be_visible(timeout=30000)
+        assert any("\u0e00" <= ch <= "\u0e7f" for ch in answer.inner_text())
+        assert thai.locator("#language").input_value() == "th"
+        assert thai.locator("main[aria-live=polite]").count() == 1  # read out by screen readers
+        browser.close()

@@ -91,7 +91,8 @@ class Harness:
         async def no_sleep(seconds: float) -> None:
             self.slept.append(seconds)
 
-        self.channel = TelegramChannel(runtime.engine, runtime.store, self.bot, SECRET, sleep=no_sleep)
+        self.channel = TelegramChannel(runtime.engine, runtime.store, self.bot, SECRET, runtime.translator.text,
+                                       sleep=no_sleep)
         self.app = Starlette(routes=[Route("/webhooks/telegram", self.channel.webhook, methods=["POST"])])
 
 
@@ -242,3 +243,24 @@ def test_long_polling_answers_each_update_once(runtime: Runtime) -> None:
     run(scenario())
     assert [m for m, _ in harness.request.sent].count("deleteWebhook") == 1
     assert len(harness.request.messages()) == 2  # the repeated /start (same update_id) is not answered twice
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expect"),
+    [("sticker.json", "text"), ("edited.json", None), ("group.json", "private"), ("unknown.json", None)],
+)
+def test_every_update_kind_is_handled_or_declined(harness: Harness, fixture: str, expect: str | None) -> None:
+    async def scenario() -> None:
+        assert await harness.channel.accept(update(fixture))
+        await harness.channel.drain()
+
+    run(scenario())
+    sent = harness.request.messages()
+    if expect is None:
+        assert sent == []  # edits and membership changes need no answer
+    else:
+        [message] = sent
+        if expect == "private":
+            assert message["chat_id"] == -1001987654321
+            assert "riêng" in message["text"]  # declined in the group's language (Vietnamese)
+    assert harness.channel.store.pending_updates("telegram") == []

@@ -79,3 +79,12 @@ def test_content_coverage_page(client: TestClient) -> None:
     page = client.get("/staff/content")
     assert page.status_code == 200
     assert "services.hotlines" in page.text and "<table>" in page.text
+
+
+def test_openapi_description_matches_a_real_reply(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    schema = spec["paths"]["/api/chat"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    reply = client.post("/api/chat", json={"user": "oa", "text": "hello"}).json()
+    assert set(schema["required"]) <= set(reply)
+    assert set(reply) <= set(schema["properties"])
+    assert reply["action"] in schema["properties"]["action"]["enum"]
