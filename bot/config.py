@@ -80,6 +80,7 @@ class ChannelToggle(_Strict):
 class KakaoSettings(_Strict):
     enabled: bool = False
     callback: bool = False  # only after Kakao approves the bot's callback (AI chatbot) request
+    staff_block_id: str | None = None  # the Open Builder block that connects to a staff member (1:1 chat)
 
 
 class ChannelSettings(_Strict):

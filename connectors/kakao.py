@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +33,7 @@ CARD_BUTTON_LIMIT = 3
 CARD_DESCRIPTION_LIMIT = 230
 OUTPUT_LIMIT = 3
 DEADLINE_SECONDS = 4.0  # Kakao gives up after 5 s; leave room for the network
+DUPLICATE_WINDOW_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -110,16 +114,41 @@ def _error(status: int, message: str) -> Response:
     return JSONResponse({"error": message}, status_code=status)
 
 
+class RecentResponses:
+    """Answers of the last seconds by request body: Kakao documents no retry rules and no request id,
+    so a second delivery of the same body gets the first answer instead of a second turn."""
+
+    def __init__(self, ttl: float = DUPLICATE_WINDOW_SECONDS, size: int = 2048) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._items: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        item = self._items.get(key)
+        if item is None or time.monotonic() - item[0] > self.ttl:
+            return None
+        return item[1]
+
+    def put(self, key: str, response: dict[str, Any]) -> None:
+        self._items[key] = (time.monotonic(), response)
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
 class KakaoSkill:
     """The skill endpoint; `callback_enabled` follows config (Kakao approves callbacks per bot)."""
 
     def __init__(self, engine: ReplyHandler, translate: Callable[..., str], default_language: str,
-                 callback_enabled: bool = False, deadline: float = DEADLINE_SECONDS) -> None:
+                 callback_enabled: bool = False, deadline: float = DEADLINE_SECONDS,
+                 staff_block_id: str | None = None) -> None:
         self.engine = engine
         self.translate = translate
         self.default_language = default_language
         self.callback_enabled = callback_enabled
         self.deadline = deadline
+        self.staff_block_id = staff_block_id
+        self.recent = RecentResponses()
         self._background: set[asyncio.Task[None]] = set()
 
     async def handle(self, request: Request) -> Response:
@@ -133,6 +162,9 @@ class KakaoSkill:
             return _error(400, "the body is not valid JSON")
         except KakaoRequestError as exc:
             return _error(400, str(exc))
+        key = hashlib.sha256(body).hexdigest()
+        if (earlier := self.recent.get(key)) is not None:
+            return JSONResponse(earlier)
         incoming = Incoming(CHANNEL, parsed.user_id, parsed.payload or parsed.text)
         # Kakao's userRequest.lang is always "kr"; the fallback speaks the language of the text.
         tag = detect(parsed.text, self.default_language).tag if parsed.text.strip() else self.default_language
@@ -152,7 +184,16 @@ class KakaoSkill:
         except Exception:
             log.exception("kakao skill failed")
             return JSONResponse(_still_working(self.translate, tag))
-        return JSONResponse(build_response(reply))
+        response = build_response(reply)
+        if reply.action == "handoff" and self.staff_block_id:
+            # Kakao's own "connect to a staff member" (1:1 chat), where the channel has it switched on.
+            quick = response["template"].setdefault("quickReplies", [])
+            quick[QUICK_REPLY_LIMIT - 1 :] = []
+            quick.append({"action": "block", "label": _label(self.translate(reply.language, M.TALK_TO_PERSON),
+                                                             QUICK_REPLY_LABEL_LIMIT),
+                          "blockId": self.staff_block_id})
+        self.recent.put(key, response)
+        return JSONResponse(response)
 
     async def _deliver_later(self, work: asyncio.Future[Reply], url: str) -> None:
         """Post the finished answer to the one-time callback URL (valid for one minute)."""

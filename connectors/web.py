@@ -134,7 +134,7 @@ def create_app(runtime: Runtime) -> Starlette:
     channels = runtime.config.settings.channels
     if channels.kakao.enabled:
         skill = KakaoSkill(runtime.engine, runtime.translator.text, runtime.config.settings.default_language,
-                           callback_enabled=channels.kakao.callback)
+                           callback_enabled=channels.kakao.callback, staff_block_id=channels.kakao.staff_block_id)
         routes.append(Route("/webhooks/kakao", skill.handle, methods=["POST"]))
     startup: list[Any] = []
     shutdown: list[Any] = []

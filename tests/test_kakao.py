@@ -141,3 +141,27 @@ def test_callback_delivers_the_late_answer(runtime: Runtime, monkeypatch: pytest
             time.sleep(0.05)
     assert posted and posted[0][0] == callback
     assert posted[0][1]["template"]["outputs"][0]["simpleText"]["text"].startswith("late answer")
+
+
+def test_duplicate_delivery_gets_one_turn(runtime: Runtime) -> None:
+    from bot.models import Message
+
+    skill = KakaoSkill(runtime.engine, runtime.translator.text, "en")
+    body = payload("utterance.json", utterance="건강보험 어떻게 가입해요?")
+    with TestClient(_skill_app(skill)) as client:
+        first = client.post("/kakao", json=body).json()
+        again = client.post("/kakao", json=body).json()
+    assert first == again
+    incoming = runtime.store.count(Message)
+    with TestClient(_skill_app(skill)) as client:
+        client.post("/kakao", json=body)
+    assert runtime.store.count(Message) == incoming  # the replay was not handled again
+
+
+def test_handoff_offers_kakao_staff_connection(runtime: Runtime) -> None:
+    skill = KakaoSkill(runtime.engine, runtime.translator.text, "en", staff_block_id="65f0staffblock")
+    with TestClient(_skill_app(skill)) as client:
+        body = client.post("/kakao", json=payload("utterance.json", utterance="/human")).json()
+    quick = body["template"]["quickReplies"]
+    assert quick[-1] == {"action": "block", "label": quick[-1]["label"], "blockId": "65f0staffblock"}
+    assert len(quick) <= QUICK_REPLY_LIMIT
