@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, ThresholdSettings, load_settings
 from tests.conftest import ROOT
 
 
@@ -20,7 +20,10 @@ def test_repository_config_loads_with_nine_languages() -> None:
     loaded = load_settings(ROOT / "config.yml", environ={})
     assert loaded.settings.languages == ["ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru"]
     assert loaded.database_url == f"sqlite:///{ROOT / 'var' / 'newcomer.db'}"
-    assert loaded.settings.nlu.thresholds.answer_for("km") == loaded.settings.nlu.thresholds.answer
+    thresholds = loaded.settings.nlu.thresholds
+    assert thresholds.answer_for("km") == thresholds.per_language.get("km", thresholds.answer)
+    fallback = ThresholdSettings(answer=0.5, per_language={"ko": 0.3})
+    assert (fallback.answer_for("ko"), fallback.answer_for("th")) == (0.3, 0.5)
 
 
 def test_unknown_key_names_file_key_and_line(tmp_path: Path) -> None:
