@@ -36,7 +36,7 @@ def _questions() -> list[str]:
 def _serving_probe(model_dir: Path) -> dict[str, float]:
     """In a fresh process: load the model (timed), warm up, answer every question, report RSS."""
     code = f"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from pathlib import Path
 from bot.config import load_settings
@@ -54,7 +54,9 @@ for text in texts[:40]:  # warm-up: the first message of each language loads its
 times = []
 for text in texts:
     t = time.perf_counter(); understander.read(text); times.append((time.perf_counter() - t) * 1000)
-print(json.dumps({{"load": load, "times": times, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so it would report the parent's peak.
+hwm = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
+print(json.dumps({{"load": load, "times": times, "rss": hwm}}))
 """
     result = subprocess.run([sys.executable, "-c", code], input=json.dumps(_questions()), capture_output=True,
                             text=True, check=True, env={**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")})
