@@ -178,7 +178,8 @@ class Engine:
             # Contacts travel as data: the web shows tap-to-call buttons, text channels list them.
             label = script(contact.label.get(tag.split("-")[0], contact.label.get("en", "")))
             reply.contacts.append(Contact(label=label, phone=contact.phone, url=contact.url))
-        source = card.sources[0].title.split(" (")[0]  # one short line: the publisher, not the notes
+        # One short line: the publisher and document, not the notes staff keep after ":" or "(".
+        source = re.split(r" \(|: | — ", card.sources[0].title)[0]
         lines.append(self.t.text(tag, M.SOURCE_LINE, source=source, date=self.t.date(tag, card.verified)))
         if block.status == "draft" and tag != "en":
             lines.append(self.t.text(tag, M.DRAFT_NOTE))

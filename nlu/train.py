@@ -39,7 +39,7 @@ def train(
               mininterval=1.0) as bar:
 
         def progress(stage: str, steps: int) -> None:
-            bar.set_postfix_str(stage)
+            bar.set_postfix_str(stage, refresh=False)  # a forced refresh per step floods logs
             bar.update(steps)
 
         classifier.fit(examples, progress)
