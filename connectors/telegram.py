@@ -123,6 +123,7 @@ class TelegramChannel:
         self.per_chat_interval = per_chat_interval
         self.sleep = sleep
         self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._in_flight: set[int] = set()
         self._last_sent: dict[int, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -158,16 +159,30 @@ class TelegramChannel:
         return fresh
 
     async def resume(self) -> int:
-        """Process updates recorded before a stop but never answered; returns how many."""
+        """Process recorded updates that are not answered and not in progress; returns how many.
+
+        Runs at start (a crash between acknowledging and answering) and then periodically (an answer
+        that could not be sent, e.g. Telegram unreachable for minutes), so nothing stays unanswered.
+        """
         pending = await asyncio.to_thread(self.store.pending_updates, CHANNEL)
-        for update_id, payload in pending:
+        waiting = [(uid, payload) for uid, payload in pending if uid not in self._in_flight]
+        for update_id, payload in waiting:
             self._schedule(update_id, str(payload.get("chat_id", "")), payload)
-        return len(pending)
+        return len(waiting)
+
+    async def keep_retrying(self, stop: asyncio.Event, every: float = 60.0) -> None:
+        """Call resume() every `every` seconds until `stop` is set."""
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=every)
+            except TimeoutError:
+                await self.resume()
 
     def _schedule(self, update_id: int, chat_key: str, payload: dict[str, Any]) -> None:
         # Tasks start in arrival order and the per-chat lock is FIFO: one chat is answered in order,
         # different chats in parallel.
         lock = self._chat_locks.setdefault(chat_key, asyncio.Lock())
+        self._in_flight.add(update_id)
         task = asyncio.ensure_future(self._process_locked(lock, update_id, payload))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -178,14 +193,17 @@ class TelegramChannel:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _process_locked(self, lock: asyncio.Lock, update_id: int, payload: dict[str, Any]) -> None:
-        async with lock:
-            try:
-                await self.process(payload)
-            except Exception:
-                # Left as "received": resume() answers it after the next start. Nothing is lost.
-                log.exception("telegram update %s failed; it stays queued", update_id)
-                return
-            await asyncio.to_thread(self.store.finish_update, CHANNEL, update_id)
+        try:
+            async with lock:
+                try:
+                    await self.process(payload)
+                except Exception:
+                    # Left as "received": the next resume() answers it. Nothing is lost.
+                    log.exception("telegram update %s failed; it stays queued", update_id)
+                    return
+                await asyncio.to_thread(self.store.finish_update, CHANNEL, update_id)
+        finally:
+            self._in_flight.discard(update_id)
 
     async def process(self, payload: dict[str, Any]) -> None:
         """Answer one recorded update."""
@@ -240,6 +258,7 @@ class TelegramChannel:
         """Long polling for deployments without a public address; same recording and dedup as webhooks."""
         await self.bot.delete_webhook()  # getUpdates and webhooks exclude each other
         await self.resume()
+        retrying = asyncio.ensure_future(self.keep_retrying(stop))
         offset: int | None = None
         while not stop.is_set():
             try:
@@ -252,6 +271,7 @@ class TelegramChannel:
             for update in updates:
                 await self.accept(update.to_dict())
                 offset = update.update_id + 1
+        await retrying
         await self.drain()
 
 

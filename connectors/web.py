@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import json
@@ -143,11 +144,17 @@ def create_app(runtime: Runtime) -> Starlette:
         telegram = TelegramChannel(runtime.engine, runtime.store, bot, secret, runtime.translator.text)
         routes.append(Route("/webhooks/telegram", telegram.webhook, methods=["POST"]))
 
+        stop_retrying = asyncio.Event()
+        background: list[asyncio.Future[None]] = []
+
         async def start_telegram() -> None:
             await bot.initialize()
             await telegram.resume()  # updates recorded before a crash are answered now
+            background.append(asyncio.ensure_future(telegram.keep_retrying(stop_retrying)))
 
         async def stop_telegram() -> None:
+            stop_retrying.set()
+            await asyncio.gather(*background)
             await telegram.drain()
             await bot.shutdown()
 

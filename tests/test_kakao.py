@@ -165,3 +165,10 @@ def test_handoff_offers_kakao_staff_connection(runtime: Runtime) -> None:
     quick = body["template"]["quickReplies"]
     assert quick[-1] == {"action": "block", "label": quick[-1]["label"], "blockId": "65f0staffblock"}
     assert len(quick) <= QUICK_REPLY_LIMIT
+
+
+def test_emoticon_or_picture_without_text_is_declined_politely(client: TestClient) -> None:
+    # Kakao sends an empty utterance for an emoticon or a picture sent to the skill block.
+    body = client.post("/webhooks/kakao", json=payload("empty_utterance.json")).json()
+    text = body["template"]["outputs"][0]["simpleText"]["text"]
+    assert body["version"] == "2.0" and "text" in text.lower()

@@ -264,3 +264,38 @@ def test_every_update_kind_is_handled_or_declined(harness: Harness, fixture: str
             assert message["chat_id"] == -1001987654321
             assert "riêng" in message["text"]  # declined in the group's language (Vietnamese)
     assert harness.channel.store.pending_updates("telegram") == []
+
+
+def test_an_answer_that_could_not_be_sent_is_retried_later(runtime: Runtime) -> None:
+    from telegram.error import NetworkError
+
+    harness = Harness(runtime)
+    real_send = harness.bot.send_message
+    failures = {"left": 9}  # more than one send's own attempts: the update stays queued
+
+    async def flaky_send(**kwargs: Any) -> Any:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            raise NetworkError("Telegram unreachable")
+        return await real_send(**kwargs)
+
+    async def scenario() -> tuple[int, int]:
+        harness.bot._unfrozen = True  # noqa: SLF001 - Bot objects are frozen; tests may patch
+        object.__setattr__(harness.bot, "send_message", flaky_send)
+        await harness.channel.accept(update("message.json"))
+        await harness.channel.drain()
+        queued = len(harness.channel.store.pending_updates("telegram"))
+        stop = asyncio.Event()
+        retry = asyncio.ensure_future(harness.channel.keep_retrying(stop, every=0.01))
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if not harness.channel.store.pending_updates("telegram"):
+                break
+        stop.set()
+        await retry
+        await harness.channel.drain()
+        return queued, len(harness.channel.store.pending_updates("telegram"))
+
+    queued, left = run(scenario())
+    assert (queued, left) == (1, 0)
+    assert len(harness.request.messages()) == 1  # sent once, when Telegram was back
