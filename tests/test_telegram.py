@@ -280,7 +280,6 @@ def test_an_answer_that_could_not_be_sent_is_retried_later(runtime: Runtime) -> 
         return await real_send(**kwargs)
 
     async def scenario() -> tuple[int, int]:
-        harness.bot._unfrozen = True  # noqa: SLF001 - Bot objects are frozen; tests may patch
         object.__setattr__(harness.bot, "send_message", flaky_send)
         await harness.channel.accept(update("message.json"))
         await harness.channel.drain()
