@@ -352,14 +352,3 @@ def load_content_or_raise(content_dir: Path, seeds_dir: Path | None = None) -> C
     if errors:
         raise ContentError(errors)
     return base
-
-
-def as_plain(value: Any) -> Any:
-    """Card data as JSON-friendly values (dates as ISO strings)."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: as_plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_plain(v) for v in value]
-    return value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gettext
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
@@ -25,14 +24,6 @@ BABEL_LOCALES = {
 
 class CatalogError(Exception):
     """A catalog file is missing or broken."""
-
-
-@dataclass(frozen=True)
-class LanguageInfo:
-    """How a language names itself, for menus."""
-
-    tag: str
-    native_name: str
 
 
 def native_name(tag: str) -> str:
@@ -77,18 +68,19 @@ class Translator:
         return self._catalogs.get(tag.split("-")[0], self._catalogs.get("en", gettext.NullTranslations()))
 
     @staticmethod
-    def _script(tag: str, text: str) -> str:
+    def script(tag: str, text: str) -> str:
+        """Text in the script the person reads: Uzbek Cyrillic is transliterated from Latin."""
         return latin_to_cyrillic(text) if tag == "uz-Cyrl" else text
 
     def text(self, tag: str, message: str, **values: object) -> str:
         """One message in language `tag`, with {placeholders} filled."""
         translated = self._catalog(tag).gettext(message)
-        return self._script(tag, translated).format(**values) if values else self._script(tag, translated)
+        return self.script(tag, translated).format(**values) if values else self.script(tag, translated)
 
     def plural(self, tag: str, message: Plural, count: int, **values: object) -> str:
         """A plural message, with the form chosen by the language's plural rules."""
         translated = self._catalog(tag).ngettext(message.singular, message.plural, count)
-        return self._script(tag, translated).format(**values)
+        return self.script(tag, translated).format(**values)
 
     def date(self, tag: str, value: object) -> str:
         """A date written the way the language writes it (2026년 11월 24일, 24 ноября 2026 г.)."""

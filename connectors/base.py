@@ -18,9 +18,10 @@ def numbered_menu(quick_replies: list[QuickReply]) -> str:
     return "\n".join(f"{index}. {button.label}" for index, button in enumerate(quick_replies, start=1))
 
 
-def contact_lines(reply: Reply) -> str:
-    """Phones and links as text lines ("☎ Danuri: 1577-1366")."""
-    return "\n".join(f"{'☎' if c.phone else '🔗'} {c.label}: {c.phone or c.url}" for c in reply.contacts)
+def contact_lines(reply: Reply, phones_only: bool = False) -> str:
+    """Phones (and links, unless the channel shows them as buttons) as text lines ("☎ Danuri: 1577-1366")."""
+    shown = [c for c in reply.contacts if c.phone or not phones_only]
+    return "\n".join(f"{'☎' if c.phone else '🔗'} {c.label}: {c.phone or c.url}" for c in shown)
 
 
 def render_plain(reply: Reply) -> str:

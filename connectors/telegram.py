@@ -24,7 +24,7 @@ from bot import messages as M  # noqa: E402
 from bot.dialogue import Incoming, Reply
 from bot.privacy import mask
 from bot.store import Store
-from connectors.base import ReplyHandler, split_text
+from connectors.base import ReplyHandler, contact_lines, split_text
 from nlu.langid import detect
 
 log = logging.getLogger(__name__)
@@ -103,9 +103,9 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 def reply_texts(reply: Reply) -> list[str]:
     """One Telegram message per reply where possible (fewer messages, fewer flood limits), split at 4096."""
     parts = list(reply.messages)
-    phones = [f"☎ {c.label}: {c.phone}" for c in reply.contacts if c.phone]
+    phones = contact_lines(reply, phones_only=True)  # links travel as URL buttons
     if phones:
-        parts.insert(max(len(parts) - 1, 0), "\n".join(phones))
+        parts.insert(max(len(parts) - 1, 0), phones)
     return split_text("\n\n".join(parts), TEXT_LIMIT)
 
 

@@ -65,6 +65,7 @@ async def _json_body(request: Request) -> dict[str, Any]:
 def create_app(runtime: Runtime) -> Starlette:
     """The web app around one runtime."""
     languages = runtime.config.settings.languages
+    template = _PAGE.read_text(encoding="utf-8")  # read once, not per visit
 
     async def chat(request: Request) -> Response:
         try:
@@ -102,7 +103,7 @@ def create_app(runtime: Runtime) -> Starlette:
             for value, name in choices
         )
         page_html = (
-            _PAGE.read_text(encoding="utf-8")
+            template
             .replace("{{lang}}", tag)
             .replace("{{title}}", t.text(tag, M.WEB_TITLE))
             .replace("{{placeholder}}", t.text(tag, M.WEB_PLACEHOLDER))
