@@ -115,6 +115,15 @@ class OfficeHours(_Strict):
         return value
 
 
+class HandoffSettings(_Strict):
+    claim_timeout_minutes: int = Field(default=10, ge=1, le=1440)  # then offered to everyone on duty
+    widen_timeout_minutes: int = Field(default=20, ge=1, le=1440)  # then to staff with a phone interpreter
+    expire_after_hours: int = Field(default=72, ge=1, le=720)  # still unclaimed: the person is told, case ends
+    holidays: str = "KR"  # public holidays when nobody is on duty (country code of the `holidays` package)
+    console_session_hours: int = Field(default=12, ge=1, le=168)
+    secure_cookies: bool = True  # console cookies only over HTTPS; switch off for a plain-HTTP test set-up
+
+
 class Settings(_Strict):
     languages: list[str] = Field(default_factory=lambda: list(LANGUAGES))
     default_language: str = "en"
@@ -128,6 +137,7 @@ class Settings(_Strict):
     web: WebSettings = WebSettings()
     channels: ChannelSettings = ChannelSettings()
     office_hours: OfficeHours = OfficeHours()
+    handoff: HandoffSettings = HandoffSettings()
 
     @field_validator("languages")
     @classmethod

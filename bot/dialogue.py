@@ -28,6 +28,10 @@ class Incoming:
     text: str
     lang_hint: str | None = None
     """The channel's idea of the language (Telegram language_code, the web page's choice): a prior only."""
+    update_id: int | None = None
+    """The channel's update id: set, the reply is queued in the outbox with everything else, once."""
+    reply_to: str | None = None
+    """Where the reply goes, if not to `user_id` (a Telegram chat)."""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,11 @@ from bot.config import LANGUAGES, Settings
 from bot.content import Card, ContentBase
 from bot.content_live import LiveContent
 from bot.dialogue import Action, Contact, Decision, Incoming, QuickReply, Reply, decide
+from bot.crashpoints import crashpoint
+from bot.handoff import PULL_CHANNELS, Availability, Handoff, Opened
 from bot.i18n import Translator, native_name
-from bot.models import User
+from bot.models import ChannelUpdate, Outbox, User
+from bot.outbox import Outbound
 from bot.privacy import pseudonym
 from bot.store import Store
 from nlu.understand import Reading, Understander
@@ -29,6 +32,13 @@ SWITCH_CONFIDENCE = 0.6
 _CHANGE_LANGUAGE_WORDS = {
     "language", "change language", "언어", "언어 변경", "语言", "ngôn ngữ", "ngon ngu", "ភាសា", "til",
     "тил", "ภาษา", "भाषा", "язык", "сменить язык",
+}
+# What the person is told when a handoff starts, by who can take it now.
+_HANDOFF_MESSAGES: dict[Availability, str] = {
+    "language": M.HANDOFF_STARTED,
+    "others": M.HANDOFF_OTHER_LANGUAGE,
+    "closed": M.HANDOFF_CLOSED_NOW,
+    "nobody": M.HANDOFF_NO_TEAM,
 }
 
 
@@ -59,6 +69,7 @@ class Engine:
         store: Store,
         secret: bytes,
         live: LiveContent | None = None,
+        handoff: Handoff | None = None,
     ) -> None:
         self.settings = settings
         self.content = content
@@ -67,6 +78,8 @@ class Engine:
         self.t = translator
         self.store = store
         self.secret = secret
+        self.handoff = handoff or Handoff(store, settings.handoff, translator)
+        self.outbound = Outbound(store)
         self._nlu_lock = threading.Lock()  # the sentence encoder is not re-entrant
         self._language_names = self._build_language_names()
         self._commands: dict[str, Callable[[Turn, list[str]], None]] = {
@@ -78,37 +91,91 @@ class Engine:
             "/forget": self._cmd_forget,
             "/card": self._cmd_card,
             "/helpful": self._cmd_helpful,
+            "/rate": self._cmd_rate,
         }
 
     # ----- entry point -------------------------------------------------------------------------
 
     def handle(self, incoming: Incoming) -> Reply:
-        """Reply to one message; never raises for bad input (errors become a reply in the person's language)."""
+        """Reply to one message; never raises for bad input (errors become a reply in the person's language).
+
+        With `incoming.update_id`, the update is marked done and the reply queued in the outbox in the
+        same transaction as everything it caused, so a crash can neither lose it nor repeat it.
+        """
         key = pseudonym(self.secret, incoming.channel, incoming.user_id)
         if self.live is not None:
             self.content = self.live.current()  # edited answers take effect without a restart
         with self.store.session() as session:
+            if incoming.update_id is not None and self._already_done(session, incoming):
+                return Reply(language=self.settings.default_language, action="info")
             user, is_new = self.store.user(session, key, incoming.channel)
             tag = user.language or self._hint(incoming.lang_hint) or self.settings.default_language
             turn = Turn(session, user, incoming, tag, Reply(language=tag, action="info"))
-            text = incoming.text.strip()
-            if not text:
-                return self._error(turn, M.ERROR_EMPTY)
-            if len(text) > self.settings.dialogue.max_message_chars:
-                return self._error(turn, M.ERROR_TOO_LONG, limit=self.settings.dialogue.max_message_chars)
-            self.store.log(session, user, "in", text, language=user.language)
-            command, *args = text.split()
-            if command.startswith("/") and command.lower().split("@")[0] in self._commands:
-                self._commands[command.lower().split("@")[0]](turn, args)
-            elif (lang := self._language_named(text)) is not None:
-                self._set_language(turn, lang)
-            elif _plain(text) in _CHANGE_LANGUAGE_WORDS:
-                self._cmd_language_menu(turn, [])
-            else:
-                self._converse(turn, text, is_new)
-            if command.lower() != "/forget":  # after /forget there is nobody left to record
-                self._finish(turn)
-            return turn.reply
+            self._respond(turn, is_new)
+            if incoming.update_id is not None:
+                self._queue_reply(turn)
+        crashpoint("engine_committed")
+        return turn.reply
+
+    def _respond(self, turn: Turn, is_new: bool) -> None:
+        text = turn.incoming.text.strip()
+        if not text:
+            self._error_into(turn, M.ERROR_EMPTY)
+            return
+        if len(text) > self.settings.dialogue.max_message_chars:
+            self._error_into(turn, M.ERROR_TOO_LONG, limit=self.settings.dialogue.max_message_chars)
+            return
+        user, session = turn.user, turn.session
+        self.store.log(session, user, "in", text, language=user.language)
+        delivered = self._collect(turn)
+        command, *args = text.split()
+        name = command.lower().split("@")[0]
+        escalation = self.handoff.active_for(session, user)
+        if delivered and not any(c.isalpha() for c in text):
+            pass  # "?" sent only to pick up a waiting reply
+        elif name.startswith("/") and name in self._commands:
+            self._commands[name](turn, args)
+        elif escalation is not None and escalation.status in ("claimed", "answered") \
+                and self.nlu.danger.check(text) is None:
+            # A person is talking with them: their words go to that person, not to the classifier.
+            self.handoff.person_said(session, escalation, text)
+            self._say(turn, "handoff", M.HANDOFF_RELAYED)
+            turn.reply.escalation_id = escalation.id
+        elif (lang := self._language_named(text)) is not None:
+            self._set_language(turn, lang)
+        elif _plain(text) in _CHANGE_LANGUAGE_WORDS:
+            self._cmd_language_menu(turn, [])
+        else:
+            self._converse(turn, text, is_new)
+        if name != "/forget":  # after /forget there is nobody left to record
+            self._finish(turn)
+        turn.reply.messages[:0] = delivered
+
+    def _collect(self, turn: Turn) -> list[str]:
+        """Messages waiting for a person on a channel the bot cannot push to (an interpreter's reply)."""
+        if turn.incoming.channel not in PULL_CHANNELS:
+            return []
+        payloads = self.outbound.take(turn.incoming.channel, turn.incoming.user_id, session=turn.session)
+        for payload in payloads:
+            for button in payload.get("quick_replies", []):
+                turn.reply.quick_replies.append(QuickReply(button["label"], button["payload"]))
+        return [text for payload in payloads for text in payload.get("messages", [])]
+
+    def _already_done(self, session: Session, incoming: Incoming) -> bool:
+        row = session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
+        return row is not None and row.status == "done"
+
+    def _queue_reply(self, turn: Turn) -> None:
+        incoming = turn.incoming
+        row = turn.session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
+        if row is not None:
+            row.status, row.payload = "done", {}
+        user_id = turn.user.id if turn.incoming.text.strip().split()[:1] != ["/forget"] else None
+        turn.session.add(Outbox(
+            dedupe_key=f"reply:{incoming.channel}:{incoming.update_id}", audience="person",
+            channel=incoming.channel, address=incoming.reply_to or incoming.user_id, user_id=user_id,
+            payload=turn.reply.as_dict(), status="pending",
+        ))
 
     # ----- conversation ------------------------------------------------------------------------
 
@@ -228,20 +295,30 @@ class Engine:
         turn.user.unhelpful = 0
 
     def _open_escalation(self, turn: Turn, reason: str, priority: str, announce: bool) -> None:
-        existing = self.store.open_escalation(turn.session, turn.user)
-        if existing is not None:
-            if priority == "urgent":
-                existing.priority = "urgent"
-            turn.reply.escalation_id = existing.id
-            if announce:
-                turn.reply.messages.append(self.t.text(turn.tag, M.HANDOFF_ALREADY_OPEN))
+        opened = self.handoff.open(turn.session, turn.user, turn.incoming.user_id, turn.tag, reason, priority,
+                                   turn.reply.candidates)
+        turn.reply.escalation_id = opened.escalation_id
+        if not announce:
             return
-        escalation = self.store.escalate(
-            turn.session, turn.user, turn.tag, reason, priority, turn.reply.candidates
-        )
-        turn.reply.escalation_id = escalation.id
-        if announce:
-            turn.reply.messages.append(self.t.text(turn.tag, M.HANDOFF_STARTED))
+        if opened.existing:
+            turn.reply.messages.append(self.t.text(turn.tag, M.HANDOFF_ALREADY_OPEN))
+            return
+        when = self.t.datetime(turn.tag, opened.next_open) if opened.next_open else ""
+        turn.reply.messages.append(self.t.text(turn.tag, _HANDOFF_MESSAGES[opened.availability], when=when))
+        if turn.incoming.channel in ("kakao", "terminal"):
+            turn.reply.messages.append(self.t.text(turn.tag, M.HANDOFF_PULL_HINT))
+        self._topic_hotlines(turn, opened)
+
+    def _topic_hotlines(self, turn: Turn, opened: Opened) -> None:
+        """Out of the interpreters' reach, the phone numbers of the likeliest topic help at once."""
+        if opened.availability == "language" or not turn.reply.candidates or turn.reply.contacts:
+            return
+        card = self.content.cards.get(turn.reply.candidates[0])
+        lang = turn.tag.split("-")[0]
+        for contact in card.contacts if card else []:
+            if contact.phone:
+                label = self.t.script(turn.tag, contact.label.get(lang, contact.label.get("en", "")))
+                turn.reply.contacts.append(Contact(label=label, phone=contact.phone))
 
     # ----- commands and buttons ----------------------------------------------------------------
 
@@ -305,6 +382,12 @@ class Engine:
         self._say(turn, "info", M.FEEDBACK_SORRY)
         turn.reply.quick_replies.append(QuickReply(self.t.text(turn.tag, M.TALK_TO_PERSON), "/human"))
 
+    def _cmd_rate(self, turn: Turn, args: list[str]) -> None:
+        if len(args) != 2 or not args[0].isdigit() or not self.handoff.rate(turn.session, turn.user, int(args[0]), args[1]):
+            self._error_into(turn, M.NOT_SURE)
+            return
+        self._say(turn, "info", M.SATISFACTION_THANKS)
+
     # ----- helpers -----------------------------------------------------------------------------
 
     def _say(self, turn: Turn, action: Action, message: str, **values: object) -> None:
@@ -313,10 +396,6 @@ class Engine:
 
     def _error_into(self, turn: Turn, message: str, **values: object) -> None:
         self._say(turn, "error", message, **values)
-
-    def _error(self, turn: Turn, message: str, **values: object) -> Reply:
-        self._error_into(turn, message, **values)
-        return turn.reply
 
     def _finish(self, turn: Turn) -> None:
         turn.user.language = turn.tag

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -85,6 +85,11 @@ class Translator:
     def date(self, tag: str, value: object) -> str:
         """A date written the way the language writes it (2026년 11월 24일, 24 ноября 2026 г.)."""
         return format_date(value, format="long", locale=BABEL_LOCALES.get(tag, "en"))  # type: ignore[arg-type]
+
+    def datetime(self, tag: str, value: object, zone: str = "Asia/Seoul") -> str:
+        """A moment in the city's time, written the way the language writes it (11월 25일 (수) 오전 9:00)."""
+        return format_datetime(value, format="EEEE d MMMM, HH:mm", tzinfo=zone,  # type: ignore[arg-type]
+                               locale=BABEL_LOCALES.get(tag, "en"))
 
 
 def _english(locales_dir: Path) -> gettext.NullTranslations:

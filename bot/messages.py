@@ -56,6 +56,35 @@ HANDOFF_ALREADY_OPEN = N_(
     "Your question is already with our team. They will reply here. "
     "If it is urgent, call Danuri 1577-1366 (24 hours, in your language)."
 )
+HANDOFF_OTHER_LANGUAGE = N_(
+    "I am passing your question to our team. Nobody on duty speaks your language right now, so they "
+    "will answer in simple Korean or English, or call you with a phone interpreter. For help in your "
+    "language at any time, call Danuri 1577-1366 (24 hours)."
+)
+HANDOFF_CLOSED_NOW = N_(
+    "I am passing your question to our team. They are not working now and will reply here from "
+    "{when} (Korea time). For help now in your language, call Danuri 1577-1366 (24 hours)."
+)
+HANDOFF_NO_TEAM = N_(
+    "I am passing your question to our team, but I cannot say when they will reply. For help now in "
+    "your language, call Danuri 1577-1366 (24 hours)."
+)
+HANDOFF_PULL_HINT = N_(
+    "Their reply will appear here after your next message: send any message, for example \u201c?\u201d, to check."
+)
+HANDOFF_CLAIMED = N_("A person from our team is now reading your question and will reply here.")
+HANDOFF_REPLY = N_("Reply from our team:\n{text}")
+HANDOFF_RELAYED = N_("Sent to the person helping you.")
+HANDOFF_CLOSED = N_("Your conversation with our team is finished. You can write again any time.")
+HANDOFF_EXPIRED = N_(
+    "Sorry, nobody from our team could take your question in time. Please call Danuri 1577-1366 "
+    "(24 hours, in your language), or write again."
+)
+SATISFACTION_QUESTION = N_("How was the help from our team?")
+SATISFACTION_GOOD = N_("Good")
+SATISFACTION_OKAY = N_("OK")
+SATISFACTION_BAD = N_("Not good")
+SATISFACTION_THANKS = N_("Thank you for telling us.")
 SAFETY_FIRST = N_("If you are in danger now, call 112 (police) or 119 (fire and ambulance).")
 THANKS_REPLY = N_("You are welcome. Ask me anything else.")
 HELP = N_(

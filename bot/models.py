@@ -81,8 +81,32 @@ class Unanswered(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
+# The lifecycle of an escalation; every change is also written to escalation_events.
+ESCALATION_STATUSES = ("open", "offered", "claimed", "answered", "closed", "transferred", "expired")
+WAITING_STATUSES = ("open", "offered", "transferred")  # nobody has it yet
+ACTIVE_STATUSES = ("open", "offered", "claimed", "answered", "transferred")  # not finished
+
+
+class StaffMember(Base):
+    """An interpreter or staff member: languages, weekly hours (Asia/Seoul), a Telegram chat and a console login."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(12))  # "interpreter" or "staff"
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    languages: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"mon": "09:00-18:00", ...}
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    active_case_id: Mapped[int | None] = mapped_column(Integer)  # where their Telegram messages go
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Escalation(Base):
-    """A request for a person; routing and the interpreter side come with the handoff work."""
+    """A request for a person: language, channel, masked transcript, candidates, priority and its lifecycle."""
 
     __tablename__ = "escalations"
 
@@ -90,13 +114,66 @@ class Escalation(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     language: Mapped[str] = mapped_column(String(8))
     channel: Mapped[str] = mapped_column(String(16))
+    # Where replies go (the channel's chat id); cleared when the case closes.
+    address: Mapped[str | None] = mapped_column(String(128))
     reason: Mapped[str] = mapped_column(String(24))
     priority: Mapped[str] = mapped_column(String(8), default="normal")
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    offer_level: Mapped[int] = mapped_column(Integer, default=0)
     candidates: Mapped[list[Any]] = mapped_column(JSON, default=list)
     transcript: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    offered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    first_reply_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EscalationEvent(Base):
+    """One change of an escalation: who did what, when."""
+
+    __tablename__ = "escalation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    actor: Mapped[str] = mapped_column(String(80))  # "person", "system", or "staff:<login>"
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Outbox(Base):
+    """A message to send, written in the same transaction as what caused it; sent with retries, once."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    audience: Mapped[str] = mapped_column(String(8))  # "person" or "staff"
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(128), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffSession(Base):
+    """A console login: only a hash of the cookie is kept, with its CSRF token and expiry."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ChannelUpdate(Base):

@@ -1,0 +1,116 @@
+"""The outbox: messages written in the same transaction as their cause, then sent with retries, in order, once."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.crashpoints import crashpoint
+from bot.models import Outbox, utcnow
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=2)  # a row "sending" longer than this was left by a crashed process
+MAX_BACKOFF = dt.timedelta(minutes=10)  # retries never stop, they only slow down: nothing is dropped
+
+
+class Transport(Protocol):
+    """A channel that can push a message to an address (a Telegram chat)."""
+
+    async def deliver(self, address: str, payload: dict[str, Any]) -> None: ...
+
+
+class Outbound:
+    """Sends due outbox rows through push transports; pull channels collect theirs with take()."""
+
+    def __init__(self, store: Store, transports: dict[str, Transport] | None = None,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.store = store
+        self.transports = transports or {}
+        self.clock = clock
+
+    def _lease(self, address: str | None, limit: int) -> list[tuple[int, str, str, dict[str, Any]]]:
+        """Mark due rows "sending" and return them; SKIP LOCKED lets several processes share the work."""
+        now = self.clock()
+        with self.store.session() as session:
+            query = (
+                select(Outbox)
+                .where(Outbox.channel.in_(list(self.transports)),
+                       or_(Outbox.status == "pending",
+                           (Outbox.status == "sending") & (Outbox.next_attempt_at <= now - LEASE)),
+                       Outbox.next_attempt_at <= now)
+                .order_by(Outbox.id).limit(limit).with_for_update(skip_locked=True)
+            )
+            if address is not None:
+                query = query.where(Outbox.address == address)
+            rows = session.scalars(query).all()
+            for row in rows:
+                row.status, row.attempts, row.next_attempt_at = "sending", row.attempts + 1, now
+            leased = [(row.id, row.channel, row.address, dict(row.payload)) for row in rows]
+        crashpoint("outbox_leased")
+        return leased
+
+    async def send_due(self, address: str | None = None, limit: int = 100) -> int:
+        """Send what is due (for one address, or all); returns how many were sent."""
+        leased = await asyncio.to_thread(self._lease, address, limit)
+        failed: set[tuple[str, str]] = set()
+        sent = 0
+        for row_id, channel, to, payload in leased:
+            if (channel, to) in failed:
+                await asyncio.to_thread(self._retry_later, row_id, 0)  # keep a chat's messages in order
+                continue
+            try:
+                await self.transports[channel].deliver(to, payload)
+            except Exception as exc:
+                log.warning("outbox %s to %s failed (%s); will retry", row_id, channel, type(exc).__name__)
+                failed.add((channel, to))
+                await asyncio.to_thread(self._retry_later, row_id, 1)
+                continue
+            crashpoint("outbox_delivered")
+            await asyncio.to_thread(self._mark_sent, row_id)
+            crashpoint("outbox_marked")
+            sent += 1
+        return sent
+
+    def _mark_sent(self, row_id: int) -> None:
+        # The text and address are dropped once delivered: only the key stays, to refuse a second send.
+        with self.store.session() as session:
+            session.execute(update(Outbox).where(Outbox.id == row_id)
+                            .values(status="sent", sent_at=self.clock(), payload={}, address=""))
+
+    def _retry_later(self, row_id: int, failures: int) -> None:
+        with self.store.session() as session:
+            row = session.get(Outbox, row_id)
+            if row is None:
+                return
+            delay = min(MAX_BACKOFF, dt.timedelta(seconds=2 ** min(row.attempts, 12))) if failures else dt.timedelta(0)
+            row.status, row.next_attempt_at = "pending", self.clock() + delay
+
+    def take(self, channel: str, address: str, session: Session | None = None) -> list[dict[str, Any]]:
+        """Pending messages for a pull channel's person, marked sent in the same transaction (exactly once)."""
+        if session is None:
+            with self.store.session() as own:
+                return self.take(channel, address, own)
+        rows = session.scalars(
+            select(Outbox).where(Outbox.channel == channel, Outbox.address == address, Outbox.status == "pending")
+            .order_by(Outbox.id).with_for_update(skip_locked=True)
+        ).all()
+        payloads = [dict(row.payload) for row in rows]
+        for row in rows:
+            row.status, row.sent_at, row.payload, row.address = "sent", self.clock(), {}, ""
+        return payloads
+
+    def pending(self) -> int:
+        """Messages not yet delivered (health checks, tests)."""
+        from sqlalchemy import func
+
+        with self.store.session() as session:
+            return int(session.scalar(select(func.count()).select_from(Outbox)
+                                      .where(Outbox.status.in_(("pending", "sending")))) or 0)
