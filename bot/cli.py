@@ -236,10 +236,12 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
     from bot.runtime import build_runtime
     from connectors.telegram import TelegramChannel, bot_from_environment
+    from connectors.telegram_desk import StaffDesk
 
     runtime = build_runtime(_config(args))
     bot, _secret = bot_from_environment(need_secret=False)
-    channel = TelegramChannel(runtime.engine, runtime.store, bot, None, runtime.translator.text)
+    channel = TelegramChannel(runtime.engine, runtime.store, bot, None, runtime.translator.text,
+                              desk=StaffDesk(runtime.store, runtime.handoff))
 
     async def main() -> None:
         stop = asyncio.Event()

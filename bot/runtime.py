@@ -8,6 +8,7 @@ from bot.config import LoadedSettings
 from bot.content import ContentBase, load_content_or_raise
 from bot.content_live import LiveContent
 from bot.engine import Engine
+from bot.handoff import Handoff
 from bot.i18n import Translator
 from bot.privacy import load_secret
 from bot.store import Store
@@ -26,6 +27,7 @@ class Runtime:
     understander: Understander
     store: Store
     engine: Engine
+    handoff: Handoff
 
 
 def load_content(config: LoadedSettings) -> ContentBase:
@@ -58,5 +60,6 @@ def build_runtime(config: LoadedSettings) -> Runtime:
     secret = load_secret(config.path("var"))
     live = LiveContent(config.path(settings.content_dir), config.path(settings.seeds_dir), content)
     live.on_reload(lambda base: setattr(understander, "danger", danger_detector(base)))
-    engine = Engine(settings, content, understander, translator, store, secret, live=live)
-    return Runtime(config, content, translator, understander, store, engine)
+    handoff = Handoff(store, settings.handoff, translator)
+    engine = Engine(settings, content, understander, translator, store, secret, live=live, handoff=handoff)
+    return Runtime(config, content, translator, understander, store, engine, handoff)

@@ -21,10 +21,12 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E4
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut  # noqa: E402
 
 from bot import messages as M  # noqa: E402
-from bot.dialogue import Incoming, Reply
+from bot.dialogue import Contact, Incoming, QuickReply, Reply
+from bot.outbox import Outbound
 from bot.privacy import mask
 from bot.store import Store
 from connectors.base import ReplyHandler, contact_lines, split_text
+from connectors.telegram_desk import StaffDesk
 from nlu.langid import detect
 
 log = logging.getLogger(__name__)
@@ -46,10 +48,11 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def minimal_update(data: Any) -> tuple[int, str, dict[str, Any]]:
+def minimal_update(data: Any, is_staff: Callable[[int], bool] = lambda _chat: False) -> tuple[int, str, dict[str, Any]]:
     """(update_id, chat key, what the bot needs) from an Update, with text masked and names dropped.
 
-    Only this minimum is stored: the person's name, username and other fields never are.
+    Only this minimum is stored: the person's name, username and other fields never are. Text from
+    a staff chat is kept as written, so an office's phone number in an interpreter's reply survives.
     """
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         raise UpdateError("not a Telegram update: update_id is missing")
@@ -60,9 +63,10 @@ def minimal_update(data: Any) -> tuple[int, str, dict[str, Any]]:
         sender = _dict(message.get("from"))
         chat_id = _dict(message["chat"]).get("id")
         private = _dict(message["chat"]).get("type", "private") == "private"
+        text = message["text"] if isinstance(message.get("text"), str) else ""
+        staff = private and isinstance(chat_id, int) and is_staff(chat_id)
         payload = {"kind": "message" if private else "group", "chat_id": chat_id, "user_id": sender.get("id", chat_id),
-                   "language_code": sender.get("language_code"),
-                   "text": mask(message["text"]) if isinstance(message.get("text"), str) else ""}
+                   "language_code": sender.get("language_code"), "text": text if staff else mask(text)}
     elif query.get("from"):
         person = _dict(query["from"])
         chat = _dict(_dict(query.get("message")).get("chat"))
@@ -100,6 +104,16 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def reply_from_payload(payload: dict[str, Any]) -> Reply:
+    """A reply (or a handoff message) as stored in the outbox, back into a Reply to render."""
+    return Reply(
+        language=str(payload.get("language") or "en"), action="info",
+        messages=[str(m) for m in payload.get("messages", [])],
+        quick_replies=[QuickReply(b["label"], b["payload"]) for b in payload.get("quick_replies", [])],
+        contacts=[Contact(c["label"], c.get("phone"), c.get("url")) for c in payload.get("contacts", [])],
+    )
+
+
 def reply_texts(reply: Reply) -> list[str]:
     """One Telegram message per reply where possible (fewer messages, fewer flood limits), split at 4096."""
     parts = list(reply.messages)
@@ -114,8 +128,11 @@ class TelegramChannel:
 
     def __init__(self, engine: ReplyHandler, store: Store, bot: Bot, secret_token: str | None,
                  translate: Callable[..., str], per_chat_interval: float = PER_CHAT_INTERVAL,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, desk: StaffDesk | None = None) -> None:
         self.engine = engine
+        # Replies and handoff messages go through the outbox: queued with their cause, sent once.
+        self.outbound = Outbound(store, {CHANNEL: self})
+        self.desk = desk
         self.store = store
         self.bot = bot
         self.translate = translate
@@ -152,7 +169,8 @@ class TelegramChannel:
 
     async def accept(self, data: Any) -> bool:
         """Record one update and schedule it; False for an update id seen before (nothing is done)."""
-        update_id, chat_key, payload = minimal_update(data)
+        is_staff = self.desk.is_staff_chat if self.desk is not None else (lambda _chat: False)
+        update_id, chat_key, payload = await asyncio.to_thread(minimal_update, data, is_staff)
         fresh = await asyncio.to_thread(self.store.record_update, CHANNEL, update_id, chat_key, payload)
         if fresh:
             self._schedule(update_id, chat_key, payload)
@@ -177,6 +195,7 @@ class TelegramChannel:
                 await asyncio.wait_for(stop.wait(), timeout=every)
             except TimeoutError:
                 await self.resume()
+                await self.outbound.send_due()
 
     def _schedule(self, update_id: int, chat_key: str, payload: dict[str, Any]) -> None:
         # Tasks start in arrival order and the per-chat lock is FIFO: one chat is answered in order,
@@ -196,7 +215,7 @@ class TelegramChannel:
         try:
             async with lock:
                 try:
-                    await self.process(payload)
+                    await self.process(payload, update_id)
                 except Exception:
                     # Left as "received": the next resume() answers it. Nothing is lost.
                     log.exception("telegram update %s failed; it stays queued", update_id)
@@ -205,7 +224,7 @@ class TelegramChannel:
         finally:
             self._in_flight.discard(update_id)
 
-    async def process(self, payload: dict[str, Any]) -> None:
+    async def process(self, payload: dict[str, Any], update_id: int | None = None) -> None:
         """Answer one recorded update."""
         if payload.get("kind") == "ignored":
             return  # edits, membership changes and other kinds: nothing to answer
@@ -219,13 +238,24 @@ class TelegramChannel:
                 await self.bot.answer_callback_query(payload["callback_id"])
             except BadRequest:  # too old to answer: the reply below still goes out
                 pass
+        chat_id = int(payload["chat_id"])
+        if self.desk is not None and await asyncio.to_thread(self.desk.is_staff_chat, chat_id):
+            for text, buttons in await asyncio.to_thread(self.desk.handle, chat_id, str(payload.get("text", ""))):
+                await self.send(chat_id, text, keyboard(Reply("en", "info", quick_replies=buttons)))
+            await self.outbound.send_due()  # what the interpreter's action queued for the person
+            return
         incoming = Incoming(CHANNEL, str(payload["user_id"]), str(payload.get("text", "")),
-                            payload.get("language_code"))
-        reply = await asyncio.to_thread(self.engine.handle, incoming)
+                            payload.get("language_code"), update_id=update_id, reply_to=str(chat_id))
+        await asyncio.to_thread(self.engine.handle, incoming)
+        await self.outbound.send_due(address=str(chat_id))
+
+    async def deliver(self, address: str, payload: dict[str, Any]) -> None:
+        """The outbox's transport: one stored reply or handoff message to one chat."""
+        reply = reply_from_payload(payload)
         texts = reply_texts(reply)
         markup = keyboard(reply)
         for index, text in enumerate(texts):
-            await self.send(int(payload["chat_id"]), text, markup if index == len(texts) - 1 else None)
+            await self.send(int(address), text, markup if index == len(texts) - 1 else None)
 
     # ----- outbound ----------------------------------------------------------------------------
 

@@ -21,9 +21,11 @@ from bot import messages as M
 from bot.content_report import as_html, coverage
 from bot.dialogue import Incoming
 from bot.i18n import native_name
+from bot.outbox import Outbound
 from connectors.kakao import KakaoSkill
 from connectors.openapi import openapi
 from connectors.telegram import TelegramChannel, bot_from_environment
+from connectors.telegram_desk import StaffDesk
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 MAX_USER_CHARS = 128
+HOUSEKEEPING_SECONDS = 5.0
 _PAGE = Path(__file__).resolve().parent / "web_page.html"
 
 
@@ -140,9 +143,12 @@ def create_app(runtime: Runtime) -> Starlette:
         routes.append(Route("/webhooks/kakao", skill.handle, methods=["POST"]))
     startup: list[Any] = []
     shutdown: list[Any] = []
+    outbounds: list[Outbound] = []
     if channels.telegram.enabled:
         bot, secret = bot_from_environment(need_secret=True)
-        telegram = TelegramChannel(runtime.engine, runtime.store, bot, secret, runtime.translator.text)
+        telegram = TelegramChannel(runtime.engine, runtime.store, bot, secret, runtime.translator.text,
+                                   desk=StaffDesk(runtime.store, runtime.handoff))
+        outbounds.append(telegram.outbound)
         routes.append(Route("/webhooks/telegram", telegram.webhook, methods=["POST"]))
 
         stop_retrying = asyncio.Event()
@@ -162,11 +168,29 @@ def create_app(runtime: Runtime) -> Starlette:
         startup.append(start_telegram)
         shutdown.append(stop_telegram)
 
+    stop_housekeeping = asyncio.Event()
+
+    async def housekeeping() -> None:
+        # Offers nobody claimed are widened, queued cases offered when someone comes on duty, and
+        # the outbox is retried, even in a process that receives no traffic.
+        while not stop_housekeeping.is_set():
+            try:
+                await asyncio.to_thread(runtime.handoff.tick)
+                for outbound in outbounds:
+                    await outbound.send_due()
+            except Exception:
+                log.exception("housekeeping failed; trying again shortly")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop_housekeeping.wait(), timeout=HOUSEKEEPING_SECONDS)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         for hook in startup:
             await hook()
+        chores = asyncio.ensure_future(housekeeping())
         yield
+        stop_housekeeping.set()
+        await chores
         for hook in shutdown:
             await hook()
 
