@@ -312,14 +312,14 @@ class Handoff:
         payload: dict[str, Any] = {"messages": [text], "quick_replies": buttons or [], "language": escalation.language}
         session.add(Outbox(dedupe_key=f"person:{escalation.id}:{step}", audience="person", channel=escalation.channel,
                            address=escalation.address, user_id=escalation.user_id, escalation_id=escalation.id,
-                           payload=payload, status="pending", next_attempt_at=self.clock()))
+                           payload=payload, status="pending"))
 
     def _to_staff(self, session: Session, staff: StaffMember, escalation: Escalation, key: str, text: str,
                   claim: bool = False) -> None:
         buttons = [{"label": "✋ Claim", "payload": f"claim:{escalation.id}"}] if claim else []
         session.add(Outbox(dedupe_key=key, audience="staff", channel="telegram", address=str(staff.telegram_chat_id),
                            escalation_id=escalation.id, payload={"messages": [text], "quick_replies": buttons},
-                           status="pending", next_attempt_at=self.clock()))
+                           status="pending"))
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -18,10 +18,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot import messages as M
-from bot.content_report import as_html, coverage
 from bot.dialogue import Incoming
 from bot.i18n import native_name
 from bot.outbox import Outbound
+from connectors.console import Console
 from connectors.kakao import KakaoSkill
 from connectors.openapi import openapi
 from connectors.telegram import TelegramChannel, bot_from_environment
@@ -115,10 +115,20 @@ def create_app(runtime: Runtime) -> Starlette:
         )
         return HTMLResponse(page_html)
 
-    async def content_report(_request: Request) -> Response:
-        # Content metadata only (no personal data); moves behind the staff login with the console.
-        settings = runtime.config.settings
-        return HTMLResponse(as_html(coverage(runtime.engine.content, settings.content.stale_after_days)))
+    async def inbox(request: Request) -> Response:
+        # The web page asks here for replies from the team while it waits (it cannot be pushed to).
+        try:
+            data = await _json_body(request)
+            user = data.get("user")
+            if not isinstance(user, str) or not 0 < len(user) <= MAX_USER_CHARS:
+                raise BadRequest(422, f'"user" must be a string of 1 to {MAX_USER_CHARS} characters')
+        except BadRequest as exc:
+            return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        payloads = await run_in_threadpool(runtime.engine.outbound.take, "web", user)
+        return JSONResponse({
+            "messages": [m for p in payloads for m in p.get("messages", [])],
+            "quick_replies": [b for p in payloads for b in p.get("quick_replies", [])],
+        })
 
     async def api_description(_request: Request) -> Response:
         return JSONResponse(openapi(languages))
@@ -134,7 +144,7 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/api/chat", chat, methods=["POST"]),
         Route("/api/openapi.json", api_description, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
-        Route("/staff/content", content_report, methods=["GET"]),
+        Route("/api/inbox", inbox, methods=["POST"]),
     ]
     channels = runtime.config.settings.channels
     if channels.kakao.enabled:
@@ -144,6 +154,7 @@ def create_app(runtime: Runtime) -> Starlette:
     startup: list[Any] = []
     shutdown: list[Any] = []
     outbounds: list[Outbound] = []
+    routes.extend(Console(runtime, outbounds).routes())
     if channels.telegram.enabled:
         bot, secret = bot_from_environment(need_secret=True)
         telegram = TelegramChannel(runtime.engine, runtime.store, bot, secret, runtime.translator.text,

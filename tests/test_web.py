@@ -75,10 +75,9 @@ def test_page_is_localised(client: TestClient) -> None:
     assert "{{" not in page.text
 
 
-def test_content_coverage_page(client: TestClient) -> None:
-    page = client.get("/staff/content")
-    assert page.status_code == 200
-    assert "services.hotlines" in page.text and "<table>" in page.text
+def test_content_coverage_page_is_behind_the_staff_login(client: TestClient) -> None:
+    page = client.get("/staff/content", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/console/login"
 
 
 def test_openapi_description_matches_a_real_reply(client: TestClient) -> None:

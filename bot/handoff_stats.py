@@ -1,0 +1,71 @@
+"""Handoff measures for staff: queue length, time to first human reply and to close, by language and hour."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import WAITING_STATUSES, Escalation
+from bot.roster import Calendar
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _minutes(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    start, end = _aware(start), _aware(end)
+    return None if start is None or end is None else (end - start).total_seconds() / 60
+
+
+def _summary(values: list[float]) -> dict[str, float | int | None]:
+    if not values:
+        return {"n": 0, "median_min": None, "p90_min": None}
+    ordered = sorted(values)
+    return {"n": len(ordered), "median_min": round(statistics.median(ordered), 1),
+            "p90_min": round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 1)}
+
+
+def handoff_measures(session: Session, since: dt.datetime, until: dt.datetime,
+                     calendar: Calendar | None = None) -> dict[str, Any]:
+    """Queue now, and reply/close times of escalations opened in [since, until), by language and local hour."""
+    calendar = calendar or Calendar()
+    queue: dict[str, int] = defaultdict(int)
+    for language, in session.execute(select(Escalation.language).where(Escalation.status.in_(WAITING_STATUSES))):
+        queue[language] += 1
+    rows = session.scalars(select(Escalation).where(Escalation.created_at >= since, Escalation.created_at < until)).all()
+    reply: dict[str, list[float]] = defaultdict(list)
+    close: dict[str, list[float]] = defaultdict(list)
+    by_hour_reply: dict[int, list[float]] = defaultdict(list)
+    opened_by_hour: dict[int, int] = defaultdict(int)
+    satisfaction: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        hour = calendar.local(_aware(row.created_at) or dt.datetime.now(dt.UTC)).hour
+        opened_by_hour[hour] += 1
+        if (first := _minutes(row.created_at, row.first_reply_at)) is not None:
+            reply[row.language].append(first)
+            by_hour_reply[hour].append(first)
+        if row.status == "closed" and (done := _minutes(row.created_at, row.closed_at)) is not None:
+            close[row.language].append(done)
+        if row.satisfaction is not None:
+            satisfaction[row.language].append(row.satisfaction)
+    languages = sorted(set(reply) | set(close) | set(queue) | {r.language for r in rows})
+    return {
+        "since": since.isoformat(), "until": until.isoformat(),
+        "queue": dict(sorted(queue.items())),
+        "by_language": {
+            lang: {"opened": sum(1 for r in rows if r.language == lang),
+                   "first_reply": _summary(reply[lang]), "close": _summary(close[lang]),
+                   "satisfaction_mean": round(statistics.mean(satisfaction[lang]), 2) if satisfaction[lang] else None}
+            for lang in languages
+        },
+        "by_hour": {hour: {"opened": opened_by_hour[hour], "first_reply": _summary(by_hour_reply[hour])}
+                    for hour in sorted(opened_by_hour)},
+    }
