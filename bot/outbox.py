@@ -31,8 +31,9 @@ class Outbound:
     """Sends due outbox rows through push transports; pull channels collect theirs with take()."""
 
     def __init__(self, store: Store, transports: dict[str, Transport] | None = None,
-                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 clock: Callable[[], dt.datetime] = utcnow, lease: dt.timedelta = LEASE) -> None:
         self.store = store
+        self.lease = lease
         self.transports = transports or {}
         self.clock = clock
 
@@ -44,7 +45,7 @@ class Outbound:
                 select(Outbox)
                 .where(Outbox.channel.in_(list(self.transports)),
                        or_(Outbox.status == "pending",
-                           (Outbox.status == "sending") & (Outbox.next_attempt_at <= now - LEASE)),
+                           (Outbox.status == "sending") & (Outbox.next_attempt_at <= now - self.lease)),
                        Outbox.next_attempt_at <= now)
                 .order_by(Outbox.id).limit(limit).with_for_update(skip_locked=True)
             )
@@ -109,8 +110,4 @@ class Outbound:
 
     def pending(self) -> int:
         """Messages not yet delivered (health checks, tests)."""
-        from sqlalchemy import func
-
-        with self.store.session() as session:
-            return int(session.scalar(select(func.count()).select_from(Outbox)
-                                      .where(Outbox.status.in_(("pending", "sending")))) or 0)
+        return self.store.count_pending_outbox()

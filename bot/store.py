@@ -182,6 +182,14 @@ class Store:
             ).all()
         return [(int(row[0]), dict(row[1])) for row in rows]
 
+    def count_pending_outbox(self) -> int:
+        """Outbox messages not yet delivered."""
+        from bot.models import Outbox
+
+        with self.session() as session:
+            return int(session.scalar(select(func.count()).select_from(Outbox)
+                                      .where(Outbox.status.in_(("pending", "sending")))) or 0)
+
     def count(self, model: type[Any]) -> int:
         """Rows in one table (for health checks and tests)."""
         with self.session() as session:

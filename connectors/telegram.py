@@ -21,6 +21,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E4
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut  # noqa: E402
 
 from bot import messages as M  # noqa: E402
+from bot.crashpoints import crashpoint
 from bot.dialogue import Contact, Incoming, QuickReply, Reply
 from bot.outbox import Outbound
 from bot.privacy import mask
@@ -172,6 +173,7 @@ class TelegramChannel:
         is_staff = self.desk.is_staff_chat if self.desk is not None else (lambda _chat: False)
         update_id, chat_key, payload = await asyncio.to_thread(minimal_update, data, is_staff)
         fresh = await asyncio.to_thread(self.store.record_update, CHANNEL, update_id, chat_key, payload)
+        crashpoint("update_recorded")
         if fresh:
             self._schedule(update_id, chat_key, payload)
         return fresh
