@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.config import ConfigError, LoadedSettings, load_settings
+from bot.roster import HoursError
+from bot.staff_auth import StaffError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 ASK_ACTIONS = {"unsure": "handoff", "thanks": "greet"}  # ask reports the five public actions
@@ -253,6 +255,63 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----- staff ------------------------------------------------------------------------------------
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    """From NEWCOMER_STAFF_PASSWORD (scripts) or asked twice without echo; never a command-line argument."""
+    import getpass
+
+    if os.environ.get("NEWCOMER_STAFF_PASSWORD"):
+        return os.environ["NEWCOMER_STAFF_PASSWORD"]
+    if getattr(args, "no_password", False):
+        return None
+    first = getpass.getpass("Console password (at least 10 characters): ")
+    if first != getpass.getpass("Again: "):
+        raise StaffError("the two passwords differ")
+    return first
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    from bot.staff_auth import add_staff
+    from bot.store import Store
+
+    store = Store(_config(args).database_url)
+    languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
+    staff_id = add_staff(store, args.login, args.name or args.login, args.role, languages, args.hours,
+                         _password(args), args.telegram_chat)
+    print(f"added {args.role} {args.login} (#{staff_id}): {', '.join(languages) or 'no languages'}; {args.hours}")
+    return EXIT_OK
+
+
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from bot.models import StaffMember
+    from bot.store import Store
+
+    store = Store(_config(args).database_url)
+    with store.session() as session:
+        for staff in session.scalars(select(StaffMember).order_by(StaffMember.login)):
+            hours = ", ".join(f"{day} {span}" for day, span in staff.hours.items()) or "no hours"
+            telegram = "telegram" if staff.telegram_chat_id else "console only"
+            state = "" if staff.active else " (inactive)"
+            print(f"{staff.login:16} {staff.role:11} {','.join(staff.languages):12} {telegram:12} {hours}{state}")
+    return EXIT_OK
+
+
+def cmd_staff_password(args: argparse.Namespace) -> int:
+    from bot.staff_auth import set_password
+    from bot.store import Store
+
+    password = _password(args)
+    if password is None:
+        raise StaffError("a password is needed")
+    set_password(Store(_config(args).database_url), args.login, password)
+    print(f"password changed for {args.login}; their console sessions were ended")
+    return EXIT_OK
+
+
 # ----- catalogs ------------------------------------------------------------------------------------
 
 
@@ -324,6 +383,24 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--target", type=float, default=0.9, help="precision the thresholds aim for")
     evaluate.set_defaults(func=cmd_eval)
 
+    staff = sub.add_parser("staff", help="interpreters and staff: languages, hours, Telegram chat, console login")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="add an interpreter or staff member (password asked, or NEWCOMER_STAFF_PASSWORD)")
+    add.add_argument("login")
+    add.add_argument("--name", help="the name shown in the console (default: the login)")
+    add.add_argument("--role", choices=["interpreter", "staff"], required=True)
+    add.add_argument("--languages", default="", help="comma-separated, e.g. vi,zh")
+    add.add_argument("--hours", default="mon-fri 09:00-18:00",
+                     help="weekly hours in Korea time, e.g. 'mon-fri 09:00-18:00; sat 10:00-13:00'")
+    add.add_argument("--telegram-chat", type=int, help="their private chat id with the bot, for offers on Telegram")
+    add.add_argument("--no-password", action="store_true", help="Telegram only, no console login")
+    add.set_defaults(func=cmd_staff_add)
+    listing = staff_sub.add_parser("list", help="everyone, with languages and hours")
+    listing.set_defaults(func=cmd_staff_list)
+    password = staff_sub.add_parser("password", help="set a new console password")
+    password.add_argument("login")
+    password.set_defaults(func=cmd_staff_password)
+
     i18n = sub.add_parser("i18n", help="manage the gettext catalogs with Babel")
     i18n.add_argument("action", choices=["extract", "update", "compile", "check"])
     i18n.set_defaults(func=cmd_i18n)
@@ -340,7 +417,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from nlu.tokenize import TokenizerUnavailable
 
     return (ConfigError, ContentError, ModelMissing, StoreError, CatalogError, TokenizerUnavailable,
-            EvalDataError, TelegramNotConfigured, OSError)
+            EvalDataError, TelegramNotConfigured, StaffError, HoursError, OSError)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -99,3 +99,62 @@ def test_language_picker_and_scripts_without_spaces(server: str, tmp_path: Path)
         assert thai.locator("#language").input_value() == "th"
         assert thai.locator("main[aria-live=polite]").count() == 1  # read out by screen readers
         browser.close()
+
+
+@pytest.fixture
+def handoff_server(tmp_path: Path, model_dir: Path, database_url: str,
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from bot.runtime import build_runtime
+    from tests.handoff_helpers import WORKDAY, Clock, add_team, handoff_settings
+
+    monkeypatch.setenv("NEWCOMER_PSEUDONYM_SECRET", "test-secret")
+    runtime = build_runtime(handoff_settings(tmp_path, model_dir, database_url))
+    runtime.handoff.clock = Clock(WORKDAY)
+    add_team(runtime.store)
+    port = _free_port()
+    instance = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+    runtime.store.engine.dispose()
+
+
+def test_interpreter_reply_reaches_the_web_chat(handoff_server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.handoff_helpers import PASSWORD
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        person = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        person.goto(handoff_server + "/?lang=ru")
+        expect(person.locator(".msg.bot").first).to_be_visible(timeout=20000)
+        person.fill("#text", "Мне нужен переводчик")
+        person.press("#text", "Enter")
+        expect(person.locator(".msg.bot").last).to_contain_text("1577-1366", timeout=20000)
+
+        console = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()  # a tablet
+        console.goto(handoff_server + "/console")
+        console.fill("input[name=login]", "ivan")
+        console.fill("input[name=password]", PASSWORD)
+        console.get_by_role("button", name="Log in").click()
+        expect(console.locator("#waiting")).to_contain_text("ru", timeout=20000)
+        console.locator("#waiting").get_by_role("button", name="Claim").first.click()
+        expect(console.locator("#status")).to_have_text("claimed", timeout=20000)
+        expect(console.locator("#transcript")).to_contain_text("Мне нужен переводчик")
+        console.fill("textarea[name=text]", "Здравствуйте, это Иван. Чем помочь?")
+        console.get_by_role("button", name="Send reply").click()
+        expect(console.locator("#status")).to_have_text("answered", timeout=20000)
+        console.screenshot(path=str(tmp_path / "console.png"), full_page=True)
+
+        # The web chat asks for team replies every few seconds: the reply appears without a new message.
+        expect(person.locator(".msg.bot").last).to_contain_text("Здравствуйте, это Иван", timeout=20000)
+        browser.close()
+    assert (tmp_path / "console.png").stat().st_size > 10_000

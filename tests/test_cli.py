@@ -113,3 +113,18 @@ def test_content_report_as_json() -> None:
     matrix = json.loads(result.stdout)
     assert matrix["services.hotlines"]["km"] in {"draft", "complete", "stale"}
     assert set(matrix["services.hotlines"]) == {"ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru"}
+
+
+def test_staff_add_list_and_clear_errors(tmp_path: Path) -> None:
+    env = {"NEWCOMER_DATABASE_URL": f"sqlite:///{tmp_path / 'staff.db'}", "NEWCOMER_STAFF_PASSWORD": "long enough pw"}
+    added = run(["staff", "add", "lan", "--role", "interpreter", "--languages", "vi,zh", "--telegram-chat", "42",
+                 "--hours", "mon-fri 09:00-18:00; sat 10:00-13:00"], env)
+    assert added.returncode == 0, added.stderr
+    listed = run(["staff", "list"], env)
+    assert "lan" in listed.stdout and "vi,zh" in listed.stdout and "sat 10:00-13:00" in listed.stdout
+    again = run(["staff", "add", "lan", "--role", "interpreter"], env)
+    assert again.returncode == 2 and "exists already" in again.stderr
+    bad_hours = run(["staff", "add", "kim", "--role", "staff", "--hours", "monday 9-6"], env)
+    assert bad_hours.returncode == 2 and "09:00-18:00" in bad_hours.stderr and "Traceback" not in bad_hours.stderr
+    weak = run(["staff", "add", "kim", "--role", "staff"], {**env, "NEWCOMER_STAFF_PASSWORD": "short"})
+    assert weak.returncode == 2 and "at least 10" in weak.stderr
