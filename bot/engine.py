@@ -147,6 +147,9 @@ class Engine:
             self._cmd_language_menu(turn, [])
         else:
             self._converse(turn, text, is_new)
+            if escalation is not None and escalation.status not in ("claimed", "answered"):
+                # Still waiting: whoever takes the case will see what the person said meanwhile.
+                self.handoff.person_said(session, escalation, text)
         if name != "/forget":  # after /forget there is nobody left to record
             self._finish(turn)
         turn.reply.messages[:0] = delivered

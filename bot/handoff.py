@@ -104,7 +104,7 @@ class Handoff:
         return ("closed", next_open) if next_open is not None else ("nobody", None)
 
     def person_said(self, session: Session, escalation: Escalation, text: str) -> None:
-        """A message from the person during a claimed case: into the transcript and to the interpreter."""
+        """A message from the person during a case: into the transcript, and to the interpreter once claimed."""
         now = self.clock()
         escalation.transcript = [*escalation.transcript, {"direction": "in", "text": mask(text), "at": now.isoformat()}]
         escalation.updated_at = now
@@ -231,7 +231,8 @@ class Handoff:
             assert escalation is not None and staff is not None
             staff.active_case_id = escalation_id
             self._event(session, escalation, "claimed", f"staff:{staff.login}", None)
-            self._to_person(session, escalation, "claimed", self.t.text(escalation.language, M.HANDOFF_CLAIMED))
+            self._to_person(session, escalation, f"claimed:{staff_id}:{now.timestamp():.3f}",
+                            self.t.text(escalation.language, M.HANDOFF_CLAIMED))
             return True
 
     def reply(self, escalation_id: int, staff_id: int, text: str) -> None:
@@ -253,18 +254,34 @@ class Handoff:
             body = self.t.script(escalation.language, self.t.text(escalation.language, M.HANDOFF_REPLY, text=text))
             self._to_person(session, escalation, f"reply:{count}", body)
 
-    def transfer(self, escalation_id: int, staff_id: int, language: str | None = None) -> None:
-        """Give the case back to the queue, optionally for another language; it is offered again."""
+    def transfer(self, escalation_id: int, staff_id: int, language: str | None = None,
+                 to_login: str | None = None) -> None:
+        """Pass the case on: to a named colleague, or back to the queue (optionally for another language)."""
         now = self.clock()
         with self.store.session() as session:
             escalation, staff = self._mine(session, escalation_id, staff_id)
+            colleague = None
+            if to_login:
+                colleague = session.scalar(select(StaffMember).where(StaffMember.login == to_login,
+                                                                     StaffMember.active.is_(True)))
+                if colleague is None:
+                    raise HandoffError(f"nobody with login {to_login!r}")
             if language:
                 escalation.language = language
             escalation.status = "transferred"
             escalation.assignee_id = None
             staff.active_case_id = None
-            self._event(session, escalation, "transferred", f"staff:{staff.login}", language)
-            self._offer(session, escalation, LEVEL_LANGUAGE, now, again=True)
+            self._event(session, escalation, "transferred", f"staff:{staff.login}",
+                        f"to {to_login}" if to_login else language)
+            if colleague is None:
+                self._offer(session, escalation, LEVEL_LANGUAGE, now, again=True)
+                return
+            escalation.status, escalation.offered_at = "offered", now
+            self._event(session, escalation, "offered", f"staff:{staff.login}", f"to {colleague.login}")
+            if colleague.telegram_chat_id is not None:
+                self._to_staff(session, colleague, escalation, f"offer:{escalation.id}:to:{now.timestamp():.0f}:{colleague.id}",
+                               f"{staff.name} passes you this case.\n" + self._offer_text(escalation, escalation.offer_level),
+                               claim=True)
 
     def close(self, escalation_id: int, staff_id: int) -> None:
         """End the case; the person is told and asked one satisfaction question."""

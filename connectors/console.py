@@ -199,6 +199,9 @@ class Console:
                 "waiting": escalation.status in WAITING_STATUSES,
                 "mine": escalation.assignee_id == me.staff_id and escalation.status in ("claimed", "answered"),
                 "languages": [(code, native_name(code)) for code in LANGUAGES],
+                "colleagues": [(s.login, s.name) for s in session.scalars(
+                    select(StaffMember).where(StaffMember.active.is_(True), StaffMember.id != me.staff_id)
+                    .order_by(StaffMember.name))],
             }
             return self._page("case.html", me, status=status, error=error, **values)
 
@@ -230,9 +233,11 @@ class Console:
 
     async def transfer(self, request: Request, me: ConsoleUser) -> Response:
         language = request.state.form.get("language") or None
+        colleague = request.state.form.get("colleague") or None
         if language is not None and language not in LANGUAGES:
             return await self.case(request, me, error=f"Unknown language {language!r}.", status=422)
-        return await self._act(request, me, lambda case_id: self.handoff.transfer(case_id, me.staff_id, language))
+        return await self._act(request, me,
+                               lambda case_id: self.handoff.transfer(case_id, me.staff_id, language, colleague))
 
     async def close(self, request: Request, me: ConsoleUser) -> Response:
         return await self._act(request, me, lambda case_id: self.handoff.close(case_id, me.staff_id))

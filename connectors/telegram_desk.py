@@ -17,7 +17,8 @@ Answer = list[tuple[str, list[QuickReply]]]
 HELP = (
     "Write here to reply to the person of your current case.\n"
     "/cases: waiting cases and yours · /case 12: switch to case 12\n"
-    "/transfer [language]: give the case back to the queue · /close: finish the case"
+    "/transfer [language]: give the case back to the queue · /transfer @login: to a colleague\n"
+    "/close: finish the case"
 )
 
 
@@ -92,8 +93,11 @@ class StaffDesk:
 
     def _transfer(self, staff: StaffMember, args: list[str]) -> Answer:
         language = next((a for a in args if a in (*LANGUAGES, "uz-Cyrl")), None)
-        case = self._case_id(staff, [a for a in args if a != language])
-        self.handoff.transfer(case, staff.id, language)
+        colleague = next((a[1:] for a in args if a.startswith("@")), None)
+        case = self._case_id(staff, [a for a in args if a != language and not a.startswith("@")])
+        self.handoff.transfer(case, staff.id, language, colleague)
+        if colleague:
+            return [(f"Case #{case} is offered to {colleague}.", [])]
         return [(f"Case #{case} is back in the queue" + (f" for {language}." if language else "."), [])]
 
     def _switch(self, staff: StaffMember, args: list[str]) -> Answer:

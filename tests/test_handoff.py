@@ -339,3 +339,22 @@ def test_handoff_measures_by_language_and_hour(rt: Runtime) -> None:
     assert m["by_language"]["ru"]["first_reply"] == {"n": 1, "median_min": 6.0, "p90_min": 6.0}
     assert m["by_language"]["ru"]["close"]["median_min"] == 16.0
     assert m["by_hour"][11]["opened"] == 2
+
+
+def test_transfer_to_a_colleague_and_messages_while_waiting_reach_the_transcript(rt: Runtime) -> None:
+    start(rt, WORKDAY)
+    team = {s.login: s.id for s in _staff(rt)}
+    rt.engine.handle(_incoming("Мне нужен переводчик"))
+    rt.engine.handle(_incoming("Это про зарплату, мне не заплатили"))  # while waiting: answered by the bot...
+    [case] = escalations(rt.store)
+    assert "Это про зарплату" in json.dumps(case.transcript, ensure_ascii=False)  # ...and kept for the human
+    assert rt.handoff.claim(case.id, team["ivan"])
+    rt.handoff.transfer(case.id, team["ivan"], to_login="kim")
+    moved = escalations(rt.store)[0]
+    assert (moved.status, moved.assignee_id) == ("offered", None)
+    assert any(key.startswith(f"offer:{case.id}:to:") and key.endswith(f":{team['kim']}")
+               for _chat, key in staff_notices(rt.store))
+    assert rt.handoff.claim(case.id, team["kim"])
+    with rt.store.session() as session:
+        details = [e.detail for e in session.scalars(select(EscalationEvent).order_by(EscalationEvent.id))]
+    assert "to kim" in details
