@@ -241,7 +241,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     from connectors.telegram_desk import StaffDesk
 
     runtime = build_runtime(_config(args))
-    bot, _secret = bot_from_environment(need_secret=False)
+    bot, _secret = bot_from_environment(need_secret=False, api_url=runtime.config.settings.channels.telegram.api_url)
     channel = TelegramChannel(runtime.engine, runtime.store, bot, None, runtime.translator.text,
                               desk=StaffDesk(runtime.store, runtime.handoff))
 

@@ -83,10 +83,16 @@ class KakaoSettings(_Strict):
     staff_block_id: str | None = None  # the Open Builder block that connects to a staff member (1:1 chat)
 
 
+class TelegramSettings(_Strict):
+    enabled: bool = False
+    # A self-hosted Bot API server (or a test double) can stand in for Telegram's own.
+    api_url: str = Field(default="https://api.telegram.org/bot", pattern=r"^https?://")
+
+
 class ChannelSettings(_Strict):
     web: ChannelToggle = ChannelToggle(enabled=True)
     terminal: ChannelToggle = ChannelToggle(enabled=True)
-    telegram: ChannelToggle = ChannelToggle()
+    telegram: TelegramSettings = TelegramSettings()
     kakao: KakaoSettings = KakaoSettings()
 
 

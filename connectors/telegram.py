@@ -315,7 +315,7 @@ class TelegramNotConfigured(RuntimeError):
     """Telegram is enabled but its token (or webhook secret) is not in the environment."""
 
 
-def bot_from_environment(need_secret: bool) -> tuple[Bot, str | None]:
+def bot_from_environment(need_secret: bool, api_url: str = "https://api.telegram.org/bot") -> tuple[Bot, str | None]:
     """The Bot (with PTB's overall rate limiter) and the webhook secret, from environment variables only."""
     from telegram.ext import AIORateLimiter, ExtBot
 
@@ -327,4 +327,4 @@ def bot_from_environment(need_secret: bool) -> tuple[Bot, str | None]:
         raise TelegramNotConfigured(f"set {SECRET_ENV} (1-256 characters A-Z a-z 0-9 _ -) for the webhook")
     # Overall 30 messages/s and 20/min per group; per-chat pacing and retries are TelegramChannel's.
     limiter: AIORateLimiter = AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0)
-    return ExtBot(token, rate_limiter=limiter), secret
+    return ExtBot(token, base_url=api_url, rate_limiter=limiter), secret

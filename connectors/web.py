@@ -156,7 +156,7 @@ def create_app(runtime: Runtime) -> Starlette:
     outbounds: list[Outbound] = []
     routes.extend(Console(runtime, outbounds).routes())
     if channels.telegram.enabled:
-        bot, secret = bot_from_environment(need_secret=True)
+        bot, secret = bot_from_environment(need_secret=True, api_url=channels.telegram.api_url)
         telegram = TelegramChannel(runtime.engine, runtime.store, bot, secret, runtime.translator.text,
                                    desk=StaffDesk(runtime.store, runtime.handoff))
         outbounds.append(telegram.outbound)

@@ -1,0 +1,62 @@
+"""A stand-in for the Telegram Bot API on loopback: records every sendMessage, answers like Telegram."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+class FakeTelegramApi:
+    """Run with `with FakeTelegramApi() as api:`; point the bot at `api.url`."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                return None
+
+            def do_POST(self) -> None:  # noqa: N802 - the http.server protocol
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length).decode("utf-8")
+                if "json" in (self.headers.get("content-type") or ""):
+                    params = json.loads(body or "{}")
+                else:
+                    params = {key: values[0] for key, values in parse_qs(body).items()}
+                method = self.path.rsplit("/", 1)[-1]
+                result: Any = True
+                if method == "getMe":
+                    result = {"id": 7000000001, "is_bot": True, "first_name": "Asan helper", "username": "asan_bot"}
+                elif method == "sendMessage":
+                    with api._lock:
+                        api.sent.append({"chat_id": int(params["chat_id"]), "text": params.get("text", "")})
+                        number = len(api.sent)
+                    result = {"message_id": number, "date": 0, "chat": {"id": int(params["chat_id"]), "type": "private"}}
+                payload = json.dumps({"ok": True, "result": result}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeTelegramApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def to(self, chat: int) -> list[str]:
+        """Texts sent to one chat, in order."""
+        with self._lock:
+            return [m["text"] for m in self.sent if m["chat_id"] == chat]
