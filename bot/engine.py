@@ -17,6 +17,7 @@ from bot.content import Card, ContentBase
 from bot.content_live import LiveContent
 from bot.dialogue import Action, Contact, Decision, Incoming, QuickReply, Reply, decide
 from bot.i18n import Translator, native_name
+from bot.logs import chat_text
 from bot.models import User
 from bot.privacy import pseudonym
 from bot.store import Store
@@ -97,6 +98,7 @@ class Engine:
             if len(text) > self.settings.dialogue.max_message_chars:
                 return self._error(turn, M.ERROR_TOO_LONG, limit=self.settings.dialogue.max_message_chars)
             self.store.log(session, user, "in", text, language=user.language)
+            log.debug("message in on %s", incoming.channel, extra=chat_text(text))
             command, *args = text.split()
             if command.startswith("/") and command.lower().split("@")[0] in self._commands:
                 self._commands[command.lower().split("@")[0]](turn, args)
@@ -108,6 +110,7 @@ class Engine:
                 self._converse(turn, text, is_new)
             if command.lower() != "/forget":  # after /forget there is nobody left to record
                 self._finish(turn)
+            log.info("reply on %s: %s %s (%s)", incoming.channel, turn.reply.action, turn.reply.card or "-", turn.tag)
             return turn.reply
 
     # ----- conversation ------------------------------------------------------------------------
@@ -277,7 +280,7 @@ class Engine:
     def _cmd_forget(self, turn: Turn, _args: list[str]) -> None:
         tag = turn.tag
         turn.session.flush()
-        self.store.forget(turn.session, turn.user.key)
+        self.store.forget(turn.session, turn.user.key, turn.incoming.channel, turn.incoming.user_id)
         turn.reply.messages.append(self.t.text(tag, M.FORGET_DONE))
         turn.reply.action = "info"
 
