@@ -23,6 +23,7 @@ from bot.dialogue import Incoming
 from bot.i18n import native_name
 from connectors.kakao import KakaoSkill
 from connectors.openapi import openapi
+from connectors.ratelimit import guard_middleware
 from connectors.telegram import TelegramChannel, bot_from_environment
 
 if TYPE_CHECKING:
@@ -174,4 +175,6 @@ def create_app(runtime: Runtime) -> Starlette:
         routes=routes,
         exception_handlers={404: not_found, 405: wrong_method},
         lifespan=lifespan,
+        middleware=guard_middleware(runtime.config.settings.limits, runtime.translator.text,
+                                    runtime.config.settings.default_language),
     )
