@@ -26,11 +26,13 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD)) + "]")
 
 
 def fold(text: str) -> str:
     """Digits of any script as ASCII, full-width forms as ASCII, dashes as '-'; same length as `text`."""
-    return text.translate(_FOLD)
+    # translate() looks up every character; most messages have nothing to fold, and a search is cheaper.
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 # ----- identifiers with letters: found by regular expressions first --------------------------------------
@@ -59,6 +61,7 @@ _COUNTRIES: dict[str, tuple[int, int]] = {
     "7": (10, 10), "86": (10, 11), "1": (10, 10), "81": (9, 10), "63": (10, 10), "62": (9, 12),
     "880": (10, 10), "95": (8, 10), "976": (8, 8), "92": (10, 10), "94": (9, 9), "91": (10, 10),
 }
+_CODES_LONGEST_FIRST = sorted(_COUNTRIES, key=len, reverse=True)
 # Korean nationwide business numbers (1577-1366 is Danuri): public services, never a person.
 _BUSINESS = re.compile(r"^(?:15[0-9]{2}|16[0-9]{2}|18[0-9]{2})[0-9]{4}$")
 # Written without a dash only the common prefixes count, so an 8-digit passport is not taken for one.
@@ -137,7 +140,7 @@ def _international(groups: list[Group], i: int, plus: bool) -> tuple[int, str | 
     else:
         return None
     joined = digits + "".join(g.digits for g in groups[i + 1:])
-    code = next((c for c in sorted(_COUNTRIES, key=len, reverse=True) if joined.startswith(c)), joined[:2])
+    code = next((c for c in _CODES_LONGEST_FIRST if joined.startswith(c)), joined[:2])
     low, high = _COUNTRIES.get(code, (7, 12))
     total, used = len(digits), 1
     while i + used < len(groups) and total + len(groups[i + used].digits) <= len(code) + high:
@@ -252,6 +255,8 @@ def _is_amount_context(text: str, start: int, end: int) -> bool:
 def _digit_identifiers(text: str) -> list[Found]:
     found: list[Found] = []
     for run in _RUN.finditer(text):
+        if run.end() - run.start() < 8:
+            continue  # every identifier has at least 8 digits: "112", "2026", "09" are most runs
         groups = _groups(text, run)
         plus = run.group().lstrip("(").startswith("+")
         i = 0
@@ -285,9 +290,12 @@ def _blank(text: str, found: list[Found]) -> str:
     return text
 
 
+_WORTH_LOOKING = re.compile(r"[\d@＠]")  # \d: digits of every script
+
+
 def mask(text: str) -> str:
     """`text` with every identifier replaced by its label ([ID], [PHONE], [PASSPORT], [NUMBER], [EMAIL])."""
-    if not any(c.isdigit() or c in "@＠" for c in text):
+    if _WORTH_LOOKING.search(text) is None:
         return text  # most messages: nothing to look for
     parts: list[str] = []
     position = 0

@@ -82,6 +82,7 @@ def passport_foreign(r: random.Random) -> str:
         lambda: r.choice(["E", "G"]) + _d(r, 8),  # China
         lambda: "E" + _upper(r, 1) + _d(r, 7),  # China EA1234567
         lambda: _upper(r, 2) + _d(r, 7),  # Thailand, Uzbekistan
+        lambda: r.choice(["АА", "АВ", "АС"]) + _d(r, 7),  # Uzbekistan, series typed in Cyrillic
         lambda: "N" + _d(r, 8),  # Cambodia
         lambda: "PA" + _d(r, 7),  # Nepal e-passport
         lambda: _d(r, 2, "1234567") + " " + _d(r, 7),  # Russia, international passport

@@ -126,3 +126,22 @@ def test_purge_command_reports_counts(tmp_path: Any, monkeypatch: Any, capsys: A
     assert main(["purge", "--days", "30"]) == 0
     assert "1 users" in capsys.readouterr().out
     assert store.count(User) == 0 and store.count(Message) == 0
+
+
+def test_purge_job_runs_at_start_and_stops(tmp_path: Any) -> None:
+    import time
+
+    from bot.retention import PurgeJob
+
+    store = Store(f"sqlite:///{tmp_path / 'job.db'}")
+    with store.session() as session:
+        user, _ = store.user(session, "gone" + "0" * 60, "web")
+        user.last_seen_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    job = PurgeJob(store, days=90, every_minutes=60)
+    job.start()
+    deadline = time.monotonic() + 10
+    while store.count(User) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    job.stop()
+    assert store.count(User) == 0
+    assert not job._thread.is_alive()
