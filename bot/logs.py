@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import IO, Any
 
@@ -10,6 +11,8 @@ from bot.config import LoggingSettings
 from bot.pii import mask
 
 TEXT_FIELD = "chat_text"
+# A Telegram bot token (123456789:AA...) can reach a log inside an error message or a URL.
+_BOT_TOKEN = re.compile(r"\d{6,12}:[A-Za-z0-9_-]{30,}")
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 # Libraries whose INFO lines carry personal or secret data: httpx logs Telegram request URLs, which hold
 # the bot token; uvicorn's access log holds people's addresses.
@@ -34,14 +37,18 @@ class PrivacyFilter(logging.Filter):
         message = record.getMessage()
         if text is not None and self.debug_text:
             message = f"{message} | text: {text}"
-        record.msg = mask(message)
+        record.msg = _scrub(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             # Exceptions can quote input (a parse error, a database row): format now, masked.
-            record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = _scrub(logging.Formatter().formatException(record.exc_info))
         if record.stack_info:
-            record.stack_info = mask(record.stack_info)
+            record.stack_info = _scrub(record.stack_info)
         return True
+
+
+def _scrub(text: str) -> str:
+    return mask(_BOT_TOKEN.sub("[TOKEN]", text))
 
 
 def install(settings: LoggingSettings, stream: IO[str] | None = None) -> logging.Handler:

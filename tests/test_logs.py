@@ -67,6 +67,8 @@ def test_installed_handler_masks_messages_and_tracebacks(restore_logging: None) 
     except ValueError:
         log.exception("failed for %s", "010-9876-5432")
     logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot123:TOKEN/sendMessage")
+    log.warning("send failed: https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/x")
     out = stream.getvalue()
     assert "turn done" in out and "ValueError" in out and "[ID]" in out and "[PHONE]" in out
-    assert "boss" not in out and "5123456" not in out and "9876" not in out and "TOKEN" not in out
+    assert "boss" not in out and "5123456" not in out and "9876" not in out and "123:TOKEN" not in out
+    assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in out and "[TOKEN]" in out
