@@ -131,14 +131,10 @@ def _date(groups: list[Group], i: int, _plus: bool) -> tuple[int, str | None] | 
 
 def _international(groups: list[Group], i: int, plus: bool) -> tuple[int, str | None] | None:
     digits = groups[i].digits
-    if i == 0 and plus:
-        pass
-    elif digits.startswith("00") and len(digits) > 2:
+    if not (i == 0 and plus):
+        if not digits.startswith("00"):
+            return None
         digits = digits[2:]  # 0082-10-...: the international call prefix written out
-    elif digits == "00" and len(groups) > i + 1:
-        digits = ""
-    else:
-        return None
     joined = digits + "".join(g.digits for g in groups[i + 1:])
     code = next((c for c in _CODES_LONGEST_FIRST if joined.startswith(c)), joined[:2])
     low, high = _COUNTRIES.get(code, (7, 12))
