@@ -9,11 +9,15 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from bot.config import ConfigError, LoadedSettings, load_settings
 from bot.roster import HoursError
 from bot.staff_auth import StaffError
+
+if TYPE_CHECKING:
+    from bot.retention import PurgeJob
+    from bot.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 ASK_ACTIONS = {"unsure": "handoff", "thanks": "greet"}  # ask reports the five public actions
@@ -209,11 +213,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
 # ----- chat and serve ------------------------------------------------------------------------------
 
 
+def _logging(config: LoadedSettings, terminal: bool = False) -> None:
+    from bot.logs import install
+
+    settings = config.settings.logging
+    if terminal and settings.level == "info":
+        settings = settings.model_copy(update={"level": "warning"})  # INFO lines would interleave the chat
+    install(settings)
+
+
+def _purge_job(config: LoadedSettings, store: Store) -> PurgeJob:
+    from bot.retention import PurgeJob
+
+    dialogue = config.settings.dialogue
+    job = PurgeJob(store, dialogue.retention_days, dialogue.purge_every_minutes)
+    job.start()
+    return job
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.runtime import build_runtime
     from connectors.terminal import TerminalChat
 
-    runtime = build_runtime(_config(args))
+    config = _config(args)
+    _logging(config, terminal=True)
+    runtime = build_runtime(config)
     TerminalChat(runtime.engine, user_id=args.user).run(sys.stdin, sys.stdout)
     return EXIT_OK
 
@@ -225,11 +249,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from connectors.web import create_app
 
     config = _config(args)
+    _logging(config)
     runtime = build_runtime(config)
     host = args.host or config.settings.web.host
     port = args.port or config.settings.web.port
+    job = _purge_job(config, runtime.store)
     print(f"newcomer-bot web chat: http://{host}:{port}/  (stop with Ctrl+C)", flush=True)
-    uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning")
+    # log_config=None: uvicorn's records go through our masking handler; no access log, whose lines
+    # hold people's addresses.
+    try:
+        uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning", log_config=None,
+                    access_log=False)
+    finally:
+        job.stop()
     return EXIT_OK
 
 
@@ -240,8 +272,11 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     from connectors.telegram import TelegramChannel, bot_from_environment
     from connectors.telegram_desk import StaffDesk
 
-    runtime = build_runtime(_config(args))
-    bot, _secret = bot_from_environment(need_secret=False, api_url=runtime.config.settings.channels.telegram.api_url)
+    config = _config(args)
+    _logging(config)
+    runtime = build_runtime(config)
+    job = _purge_job(config, runtime.store)
+    bot, _secret = bot_from_environment(need_secret=False, api_url=config.settings.channels.telegram.api_url)
     channel = TelegramChannel(runtime.engine, runtime.store, bot, None, runtime.translator.text,
                               desk=StaffDesk(runtime.store, runtime.handoff))
 
@@ -251,7 +286,23 @@ def cmd_telegram(args: argparse.Namespace) -> int:
             print(f"newcomer-bot on Telegram as @{bot.username} (long polling; stop with Ctrl+C)", flush=True)
             await channel.poll(stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        job.stop()
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.retention import purge
+    from bot.store import Store
+
+    config = _config(args)
+    days = args.days or config.settings.dialogue.retention_days
+    store = Store(config.database_url)
+    with store.session() as session:
+        counts = purge(session, days)
+    print(f"purged data older than {days} days: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return EXIT_OK
 
 
@@ -400,6 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
     password = staff_sub.add_parser("password", help="set a new console password")
     password.add_argument("login")
     password.set_defaults(func=cmd_staff_password)
+
+    purge = sub.add_parser("purge", help="delete data older than dialogue.retention_days (serve does it hourly)")
+    purge.add_argument("--days", type=int, help="retention period in days (default: config)")
+    purge.set_defaults(func=cmd_purge)
 
     i18n = sub.add_parser("i18n", help="manage the gettext catalogs with Babel")
     i18n.add_argument("action", choices=["extract", "update", "compile", "check"])

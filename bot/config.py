@@ -62,6 +62,24 @@ class DialogueSettings(_Strict):
     max_misses: int = Field(default=2, ge=1, le=10)
     max_message_chars: int = Field(default=2000, ge=50, le=20000)
     retention_days: int = Field(default=90, ge=1, le=3650)
+    purge_every_minutes: int = Field(default=60, ge=1, le=10080)
+
+
+class LoggingSettings(_Strict):
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    # Message text in the logs (masked) only when someone turns this on to debug a conversation.
+    debug_text: bool = False
+
+
+class RateSettings(_Strict):
+    per_minute: float = Field(ge=1, le=100000)
+    burst: int = Field(ge=1, le=10000)
+
+
+class LimitSettings(_Strict):
+    per_person: RateSettings = RateSettings(per_minute=20, burst=10)
+    per_address: RateSettings = RateSettings(per_minute=60, burst=30)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
 
 
 class ContentSettings(_Strict):
@@ -144,6 +162,8 @@ class Settings(_Strict):
     channels: ChannelSettings = ChannelSettings()
     office_hours: OfficeHours = OfficeHours()
     handoff: HandoffSettings = HandoffSettings()
+    logging: LoggingSettings = LoggingSettings()
+    limits: LimitSettings = LimitSettings()
 
     @field_validator("languages")
     @classmethod

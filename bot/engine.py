@@ -19,6 +19,7 @@ from bot.dialogue import Action, Contact, Decision, Incoming, QuickReply, Reply,
 from bot.crashpoints import crashpoint
 from bot.handoff import PULL_CHANNELS, Availability, Handoff, Opened
 from bot.i18n import Translator, native_name
+from bot.logs import chat_text
 from bot.models import ChannelUpdate, Outbox, User
 from bot.outbox import Outbound
 from bot.privacy import pseudonym
@@ -115,6 +116,7 @@ class Engine:
             if incoming.update_id is not None:
                 self._queue_reply(turn)
         crashpoint("engine_committed")
+        log.info("reply on %s: %s %s (%s)", incoming.channel, turn.reply.action, turn.reply.card or "-", turn.tag)
         return turn.reply
 
     def _respond(self, turn: Turn, is_new: bool) -> None:
@@ -127,6 +129,7 @@ class Engine:
             return
         user, session = turn.user, turn.session
         self.store.log(session, user, "in", text, language=user.language)
+        log.debug("message in on %s", turn.incoming.channel, extra=chat_text(text))
         delivered = self._collect(turn)
         command, *args = text.split()
         name = command.lower().split("@")[0]
@@ -357,7 +360,7 @@ class Engine:
     def _cmd_forget(self, turn: Turn, _args: list[str]) -> None:
         tag = turn.tag
         turn.session.flush()
-        self.store.forget(turn.session, turn.user.key)
+        self.store.forget(turn.session, turn.user.key, turn.incoming.channel, turn.incoming.user_id)
         turn.reply.messages.append(self.t.text(tag, M.FORGET_DONE))
         turn.reply.action = "info"
 

@@ -108,3 +108,7 @@ PRIVATE_ONLY = N_(
 WEB_PLACEHOLDER = N_("Type your question")
 WEB_SEND = N_("Send")
 WEB_TITLE = N_("Asan newcomer helper")
+RATE_LIMITED = N_(
+    "You are sending messages very fast. Please wait a minute, then write again. "
+    "If it is urgent, call Danuri 1577-1366 (24 hours, in your language)."
+)

@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import retention
 from bot.models import ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, utcnow
 from bot.privacy import mask
 
@@ -35,7 +36,8 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets its folder created and foreign keys switched on."""
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    # hide_parameters: database errors would otherwise quote row values (message text) into the logs.
+    engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -141,15 +143,9 @@ class Store:
         session.flush()
         return escalation
 
-    def forget(self, session: Session, key: str) -> bool:
-        """Delete everything kept about one person; True if there was anything."""
-        user = session.scalar(select(User).where(User.key == key))
-        if user is None:
-            return False
-        for table in (Message, Feedback, Unanswered, Escalation):
-            session.execute(delete(table).where(table.user_id == user.id))
-        session.delete(user)
-        return True
+    def forget(self, session: Session, key: str, channel: str | None = None, external_id: str | None = None) -> bool:
+        """Delete everything kept about one person, in every table; True if there was anything."""
+        return retention.forget(session, key, channel, external_id)
 
     # ----- inbound channel updates: recorded before acknowledging, processed exactly once ------------
 
@@ -164,12 +160,12 @@ class Store:
             return False
 
     def finish_update(self, channel: str, update_id: int) -> None:
-        """Mark an update processed and drop its content (only the id is kept, to refuse replays)."""
+        """Mark an update processed and drop its content and chat (only the id is kept, to refuse replays)."""
         with self.session() as session:
             session.execute(
                 update(ChannelUpdate)
                 .where(ChannelUpdate.channel == channel, ChannelUpdate.update_id == update_id)
-                .values(status="done", payload={}, done_at=utcnow())
+                .values(status="done", payload={}, chat_key="", done_at=utcnow())
             )
 
     def pending_updates(self, channel: str) -> list[tuple[int, dict[str, Any]]]:
@@ -196,8 +192,6 @@ class Store:
             return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
     def purge_older_than(self, days: int, now: dt.datetime | None = None) -> int:
-        """Delete messages older than the retention period; returns how many went."""
-        cutoff = (now or utcnow()) - dt.timedelta(days=days)
+        """Delete everything older than the retention period (see bot.retention); returns how many rows went."""
         with self.session() as session:
-            result = session.execute(delete(Message).where(Message.created_at < cutoff))
-            return int(getattr(result, "rowcount", 0) or 0)
+            return sum(retention.purge(session, days, now).values())

@@ -51,6 +51,9 @@ def openapi(languages: list[str] | None = None) -> dict[str, Any]:
                         "413": {"description": "Body over 16 KiB", "content": {"application/json": {"schema": error}}},
                         "415": {"description": "Not application/json", "content": {"application/json": {"schema": error}}},
                         "422": {"description": "A field is missing or wrong", "content": {"application/json": {"schema": error}}},
+                        "429": {"description": "Too many messages from this person or address; the error is a polite "
+                                "sentence in the person's language; see the Retry-After header",
+                                "content": {"application/json": {"schema": error}}},
                     },
                 }
             }

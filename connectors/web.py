@@ -24,6 +24,7 @@ from bot.outbox import Outbound
 from connectors.console import Console
 from connectors.kakao import KakaoSkill
 from connectors.openapi import openapi
+from connectors.ratelimit import guard_middleware
 from connectors.telegram import TelegramChannel, bot_from_environment
 from connectors.telegram_desk import StaffDesk
 
@@ -209,4 +210,6 @@ def create_app(runtime: Runtime) -> Starlette:
         routes=routes,
         exception_handlers={404: not_found, 405: wrong_method},
         lifespan=lifespan,
+        middleware=guard_middleware(runtime.config.settings.limits, runtime.translator.text,
+                                    runtime.config.settings.default_language),
     )
