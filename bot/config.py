@@ -28,6 +28,7 @@ class _Strict(BaseModel):
 
 class DatabaseSettings(_Strict):
     url: str = "sqlite:///var/newcomer.db"
+    spool_dir: str = "var/spool"  # messages that arrive while the database is down wait here
 
 
 class ThresholdSettings(_Strict):

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot import messages as M
@@ -23,7 +24,9 @@ from bot.logs import chat_text
 from bot.models import ChannelUpdate, Outbox, User
 from bot.outbox import Outbound
 from bot.privacy import pseudonym
+from bot.spool import Spool
 from bot.store import Store
+from nlu.langid import detect
 from nlu.understand import Reading, Understander
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,7 @@ class Engine:
         secret: bytes,
         live: LiveContent | None = None,
         handoff: Handoff | None = None,
+        spool: Spool | None = None,
     ) -> None:
         self.settings = settings
         self.content = content
@@ -81,6 +85,7 @@ class Engine:
         self.secret = secret
         self.handoff = handoff or Handoff(store, settings.handoff, translator)
         self.outbound = Outbound(store)
+        self.spool = spool
         self._nlu_lock = threading.Lock()  # the sentence encoder is not re-entrant
         self._language_names = self._build_language_names()
         self._commands: dict[str, Callable[[Turn, list[str]], None]] = {
@@ -101,11 +106,47 @@ class Engine:
         """Reply to one message; never raises for bad input (errors become a reply in the person's language).
 
         With `incoming.update_id`, the update is marked done and the reply queued in the outbox in the
-        same transaction as everything it caused, so a crash can neither lose it nor repeat it.
+        same transaction as everything it caused, so a crash can neither lose it nor repeat it. If the
+        database is down, a message without an update id is kept in the spool and answered later.
         """
+        try:
+            return self._handle(incoming)
+        except (OperationalError, InterfaceError) as exc:
+            if incoming.update_id is not None or self.spool is None:
+                raise  # the channel keeps the update and tries again itself
+            log.warning("database unavailable (%s); message kept in the spool", type(exc).__name__)
+            self.spool.put(incoming)
+            return self.fallback_reply(incoming, M.DATABASE_DOWN)
+
+    def fallback_reply(self, incoming: Incoming, message: str) -> Reply:
+        """An answer that needs no database: the safety line if the words signal danger, then `message`."""
+        tag = detect(incoming.text, self._hint(incoming.lang_hint)).tag
+        tag = tag if tag.split("-")[0] in self.settings.languages else self.settings.default_language
+        reply = Reply(language=tag, action="error")
+        if self.nlu.danger.check(incoming.text) is not None:
+            reply.messages.append(self.t.text(tag, M.SAFETY_FIRST))
+        reply.messages.append(self.t.text(tag, message))
+        return reply
+
+    def replay_spool(self) -> int:
+        """Answer messages kept while the database was down; replies wait in the outbox (pull or push)."""
+        if self.spool is None:
+            return 0
+
+        def answer(incoming: Incoming, spool_id: str) -> None:
+            try:
+                self._handle(incoming, queue_key=f"spool:{spool_id}")
+            except IntegrityError:
+                pass  # answered before a crash: its reply is already queued under the same key
+
+        return self.spool.replay(answer)
+
+    def _handle(self, incoming: Incoming, queue_key: str | None = None) -> Reply:
         key = pseudonym(self.secret, incoming.channel, incoming.user_id)
         if self.live is not None:
             self.content = self.live.current()  # edited answers take effect without a restart
+        if incoming.update_id is not None:
+            queue_key = str(incoming.update_id)
         with self.store.session() as session:
             if incoming.update_id is not None and self._already_done(session, incoming):
                 return Reply(language=self.settings.default_language, action="info")
@@ -113,8 +154,8 @@ class Engine:
             tag = user.language or self._hint(incoming.lang_hint) or self.settings.default_language
             turn = Turn(session, user, incoming, tag, Reply(language=tag, action="info"))
             self._respond(turn, is_new)
-            if incoming.update_id is not None:
-                self._queue_reply(turn)
+            if queue_key is not None:
+                self._queue_reply(turn, queue_key)
         crashpoint("engine_committed")
         log.info("reply on %s: %s %s (%s)", incoming.channel, turn.reply.action, turn.reply.card or "-", turn.tag)
         return turn.reply
@@ -171,14 +212,16 @@ class Engine:
         row = session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
         return row is not None and row.status == "done"
 
-    def _queue_reply(self, turn: Turn) -> None:
+    def _queue_reply(self, turn: Turn, queue_key: str) -> None:
         incoming = turn.incoming
-        row = turn.session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
+        row = None
+        if incoming.update_id is not None:
+            row = turn.session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
         if row is not None:
             row.status, row.payload = "done", {}
         user_id = turn.user.id if turn.incoming.text.strip().split()[:1] != ["/forget"] else None
         turn.session.add(Outbox(
-            dedupe_key=f"reply:{incoming.channel}:{incoming.update_id}", audience="person",
+            dedupe_key=f"reply:{incoming.channel}:{queue_key}", audience="person",
             channel=incoming.channel, address=incoming.reply_to or incoming.user_id, user_id=user_id,
             payload=turn.reply.as_dict(), status="pending",
         ))

@@ -98,6 +98,10 @@ ERROR_INTERNAL = N_(
     "Sorry, something went wrong on our side. Please try again, or call Danuri 1577-1366."
 )
 ERROR_UNKNOWN_LANGUAGE = N_("I do not know that language yet. Please choose one from the list.")
+DATABASE_DOWN = N_(
+    "Sorry, I cannot look up answers right now. I have kept your message and will answer here as soon as "
+    "I can. If it is urgent, call Danuri 1577-1366 (24 hours, in your language)."
+)
 STILL_WORKING = N_(
     "I am still looking for your answer. Please send your message again in a moment. "
     "If it is urgent, call Danuri 1577-1366 (24 hours, in your language)."

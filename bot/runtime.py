@@ -11,6 +11,7 @@ from bot.engine import Engine
 from bot.handoff import Handoff
 from bot.i18n import Translator
 from bot.privacy import load_secret
+from bot.spool import Spool
 from bot.store import Store
 from nlu.classifier import CardClassifier
 from nlu.danger import DangerDetector
@@ -61,5 +62,7 @@ def build_runtime(config: LoadedSettings) -> Runtime:
     live = LiveContent(config.path(settings.content_dir), config.path(settings.seeds_dir), content)
     live.on_reload(lambda base: setattr(understander, "danger", danger_detector(base)))
     handoff = Handoff(store, settings.handoff, translator)
-    engine = Engine(settings, content, understander, translator, store, secret, live=live, handoff=handoff)
+    spool = Spool(config.path(settings.database.spool_dir))
+    engine = Engine(settings, content, understander, translator, store, secret, live=live, handoff=handoff,
+                    spool=spool)
     return Runtime(config, content, translator, understander, store, engine, handoff)

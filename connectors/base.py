@@ -12,6 +12,10 @@ class ReplyHandler(Protocol):
 
     def handle(self, incoming: Incoming) -> Reply: ...
 
+    def fallback_reply(self, incoming: Incoming, message: str) -> Reply:
+        """A reply that needs no database (the safety line on danger words, then `message`)."""
+        ...
+
 
 def numbered_menu(quick_replies: list[QuickReply]) -> str:
     """Buttons as numbered lines ("1. Yes"), for channels that cannot show buttons."""

@@ -15,6 +15,7 @@ from typing import Any
 # Opt in to PTB's coming behaviour (retry_after as a timedelta) instead of a warning per flood error.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from sqlalchemy.exc import InterfaceError, OperationalError  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import JSONResponse, Response  # noqa: E402
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E402
@@ -39,6 +40,7 @@ CALLBACK_DATA_LIMIT = 64  # bytes, InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 MAX_BODY_BYTES = 64 * 1024
 PER_CHAT_INTERVAL = 1.0  # Telegram's FAQ: avoid more than one message per second in one chat
 SEND_ATTEMPTS = 8
+APOLOGY_INTERVAL = 600.0  # seconds: at most one "database down" apology per chat in this time
 
 
 class UpdateError(ValueError):
@@ -144,6 +146,7 @@ class TelegramChannel:
         self._in_flight: set[int] = set()
         self._last_sent: dict[int, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._apologised: dict[int, float] = {}
 
     # ----- inbound -----------------------------------------------------------------------------
 
@@ -162,11 +165,34 @@ class TelegramChannel:
         try:
             data = json.loads(body.decode("utf-8"))
             fresh = await self.accept(data)
+        except (OperationalError, InterfaceError):
+            # No database: apologise now; the 503 makes Telegram deliver the update again later.
+            await self._apologise(data)
+            return JSONResponse({"error": "the database is unavailable; deliver again later"}, status_code=503)
         except (UnicodeDecodeError, json.JSONDecodeError):
             return JSONResponse({"error": "the body is not valid JSON"}, status_code=400)
         except UpdateError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse({"ok": True, "duplicate": not fresh})
+
+    async def _apologise(self, data: Any) -> None:
+        try:
+            _update_id, _chat, payload = minimal_update(data)
+        except UpdateError:
+            return
+        if payload.get("kind") not in ("message", "callback"):
+            return
+        chat_id = int(payload["chat_id"])
+        now = asyncio.get_running_loop().time()
+        if now - self._apologised.get(chat_id, -1e9) < APOLOGY_INTERVAL:
+            return  # Telegram's retries must not become a stream of apologies
+        self._apologised[chat_id] = now
+        incoming = Incoming(CHANNEL, str(payload["user_id"]), str(payload.get("text", "")), payload.get("language_code"))
+        reply = self.engine.fallback_reply(incoming, M.DATABASE_DOWN)
+        try:
+            await self.send(chat_id, "\n\n".join(reply.messages))
+        except (TimedOut, NetworkError):
+            log.warning("could not send the apology either")
 
     async def accept(self, data: Any) -> bool:
         """Record one update and schedule it; False for an update id seen before (nothing is done)."""

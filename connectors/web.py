@@ -187,6 +187,7 @@ def create_app(runtime: Runtime) -> Starlette:
         # the outbox is retried, even in a process that receives no traffic.
         while not stop_housekeeping.is_set():
             try:
+                await asyncio.to_thread(runtime.engine.replay_spool)
                 await asyncio.to_thread(runtime.handoff.tick)
                 for outbound in outbounds:
                     await outbound.send_due()

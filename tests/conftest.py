@@ -25,6 +25,7 @@ def settings_for(tmp: Path, model_dir: Path, database_url: str | None = None) ->
     env = {
         "NEWCOMER_DATABASE_URL": database_url or f"sqlite:///{tmp / 'test.db'}",
         "NEWCOMER_NLU_MODEL_DIR": str(model_dir),
+        "NEWCOMER_DATABASE_SPOOL_DIR": str(tmp / "spool"),
     }
     return load_settings(ROOT / "config.yml", environ=env)
 

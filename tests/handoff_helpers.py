@@ -38,6 +38,7 @@ class Clock:
 def handoff_settings(tmp: Path, model_dir: Path, database_url: str) -> LoadedSettings:
     """The repository's settings on a test database, with console cookies allowed over plain HTTP."""
     env = {"NEWCOMER_DATABASE_URL": database_url, "NEWCOMER_NLU_MODEL_DIR": str(model_dir),
+           "NEWCOMER_DATABASE_SPOOL_DIR": str(tmp / "spool"),
            "NEWCOMER_HANDOFF_SECURE_COOKIES": "false", "NEWCOMER_CHANNELS_KAKAO_ENABLED": "true"}
     return load_settings(ROOT / "config.yml", environ=env)
 
