@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -34,7 +35,8 @@ class FakeTelegramApi:
                     result = {"id": 7000000001, "is_bot": True, "first_name": "Asan helper", "username": "asan_bot"}
                 elif method == "sendMessage":
                     with api._lock:
-                        api.sent.append({"chat_id": int(params["chat_id"]), "text": params.get("text", "")})
+                        api.sent.append({"chat_id": int(params["chat_id"]), "text": params.get("text", ""),
+                                         "at": time.monotonic()})
                         number = len(api.sent)
                     result = {"message_id": number, "date": 0, "chat": {"id": int(params["chat_id"]), "type": "private"}}
                 payload = json.dumps({"ok": True, "result": result}).encode()

@@ -1,0 +1,268 @@
+"""Load benchmark: mixed-language Telegram and KakaoTalk webhook traffic against running servers on loopback.
+
+Prints one table (messages/s sustained, p50/p99 end-to-end latency, errors, resident memory and its growth)
+and writes it to docs/load-bench.md. Run on an otherwise idle machine:
+
+    .venv/bin/python -m bench.load_bench --db sqlite
+    .venv/bin/python -m bench.load_bench --db postgresql --servers 2
+    .venv/bin/python -m bench.load_bench --db sqlite --soak 600     # the 10-minute memory soak
+
+Telegram's end-to-end time runs from the webhook POST to the reply arriving at a stand-in Bot API
+server; KakaoTalk's is the skill request's response time (the answer travels in the response).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fake_telegram_api import FakeTelegramApi  # noqa: E402
+from tests.pg_cluster import PgCluster  # noqa: E402
+
+SECRET = "load-bench-secret"
+GOALS = {"sustained (msg/s)": ">= 200, 0 errors", "p50 at 50 msg/s (ms)": "<= 20", "p99 at 50 msg/s (ms)": "<= 100",
+         "RSS growth over soak": "<= 5 %"}
+
+
+def _questions() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "eval").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return texts
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@dataclass
+class Run:
+    """What one phase measured."""
+
+    sent: int = 0
+    errors: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def rate(self) -> float:
+        return (self.sent - self.errors) / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Load:
+    """Servers, the stand-in Bot API, and the traffic."""
+
+    def __init__(self, urls: list[str], api: FakeTelegramApi) -> None:
+        self.urls = itertools.cycle(urls)
+        self.api = api
+        self.questions = _questions()
+        self.random = random.Random(7)
+        self.chat = itertools.count(700_000_000)
+        self.update = itertools.count(1)
+
+    def _telegram(self, text: str) -> tuple[int, dict[str, Any]]:
+        chat = next(self.chat)
+        update_id = next(self.update)
+        return chat, {"update_id": update_id, "message": {
+            "message_id": update_id, "date": 1795490123, "text": text,
+            "from": {"id": chat, "is_bot": False, "first_name": "L"}, "chat": {"id": chat, "type": "private"}}}
+
+    def _kakao(self, text: str) -> dict[str, Any]:
+        user = f"load-{next(self.chat)}"
+        return {"intent": {"id": "x", "name": "fallback"}, "bot": {"id": "b", "name": "bot"},
+                "action": {"id": "a", "name": "skill", "params": {}, "detailParams": {}, "clientExtra": None},
+                "userRequest": {"timezone": "Asia/Seoul", "utterance": text, "lang": "kr", "params": {},
+                                "block": {"id": "x", "name": "fallback"},
+                                "user": {"id": user, "type": "botUserKey", "properties": {}}}}
+
+    async def one(self, client: httpx.AsyncClient, run: Run) -> None:
+        text = self.random.choice(self.questions)
+        url = next(self.urls)
+        started = time.monotonic()
+        try:
+            if self.random.random() < 0.5:
+                chat, body = self._telegram(text)
+                response = await client.post(url + "/webhooks/telegram", json=body,
+                                             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+                if response.status_code != 200:
+                    raise RuntimeError(response.status_code)
+                arrived = await self._reply_for(chat, started + 30)
+                run.latencies_ms.append((arrived - started) * 1000)
+            else:
+                response = await client.post(url + "/webhooks/kakao", json=self._kakao(text))
+                if response.status_code != 200 or "template" not in response.text:
+                    raise RuntimeError(response.status_code)
+                run.latencies_ms.append((time.monotonic() - started) * 1000)
+        except Exception:
+            run.errors += 1
+        finally:
+            run.sent += 1
+
+    async def _reply_for(self, chat: int, deadline: float) -> float:
+        while time.monotonic() < deadline:
+            with self.api._lock:
+                for message in self.api.sent:
+                    if message["chat_id"] == chat:
+                        return float(message["at"])
+            await asyncio.sleep(0.002)
+        raise TimeoutError("no reply")
+
+    async def closed_loop(self, seconds: float, concurrency: int) -> Run:
+        """As fast as the servers answer, with `concurrency` messages in flight."""
+        run = Run()
+        stop = time.monotonic() + seconds
+        async with httpx.AsyncClient(timeout=30) as client:
+            async def worker() -> None:
+                while time.monotonic() < stop:
+                    await self.one(client, run)
+            started = time.monotonic()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            run.seconds = time.monotonic() - started
+        return run
+
+    async def open_loop(self, seconds: float, rate: float) -> Run:
+        """A steady `rate` messages per second, whatever the answers do (latency includes queueing)."""
+        run = Run()
+        tasks = []
+        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=500)) as client:
+            started = time.monotonic()
+            for n in range(int(seconds * rate)):
+                delay = started + n / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.ensure_future(self.one(client, run)))
+            await asyncio.gather(*tasks)
+            run.seconds = time.monotonic() - started
+        return run
+
+
+def _start_servers(count: int, env: dict[str, str]) -> list[tuple[subprocess.Popen[bytes], str]]:
+    servers = []
+    for _ in range(count):
+        port = _free_port()
+        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        servers.append((process, f"http://127.0.0.1:{port}"))
+    for process, url in servers:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"server at {url} did not start (is the model trained? `newcomer train`)")
+            time.sleep(0.3)
+    return servers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--servers", type=int, default=1, help="server processes (PostgreSQL for more than one)")
+    parser.add_argument("--seconds", type=float, default=30, help="length of each load phase")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--soak", type=float, default=0, help="seconds of steady load for the memory soak (600 = 10 min)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "load-bench.md"))
+    args = parser.parse_args()
+    if args.servers > 1 and args.db == "sqlite":
+        raise SystemExit("several servers share a PostgreSQL database: use --db postgresql")
+
+    work = Path(tempfile.mkdtemp(prefix="newcomer-load-"))
+    cluster = None
+    if args.db == "postgresql":
+        cluster = PgCluster()
+        cluster.start()
+        url = cluster.url
+    else:
+        url = f"sqlite:///{work / 'load.db'}"
+    with FakeTelegramApi() as api:
+        env = {**os.environ, "NEWCOMER_DATABASE_URL": url, "NEWCOMER_DATABASE_SPOOL_DIR": str(work / "spool"),
+               "NEWCOMER_PSEUDONYM_SECRET": "load", "NEWCOMER_CHANNELS_TELEGRAM_ENABLED": "true",
+               "NEWCOMER_CHANNELS_KAKAO_ENABLED": "true", "NEWCOMER_CHANNELS_TELEGRAM_API_URL": api.url,
+               "NEWCOMER_TELEGRAM_TOKEN": "123456:LOAD", "NEWCOMER_TELEGRAM_WEBHOOK_SECRET": SECRET}
+        servers = _start_servers(args.servers, env)
+        load = Load([u for _p, u in servers], api)
+        try:
+            asyncio.run(load.closed_loop(5, 4))  # warm-up
+            rss_start = sum(_rss_mb(p.pid) for p, _u in servers)
+            peak = asyncio.run(load.closed_loop(args.seconds, args.concurrency))
+            steady = asyncio.run(load.open_loop(args.seconds, args.rate))
+            soak_growth = None
+            if args.soak:
+                before = sum(_rss_mb(p.pid) for p, _u in servers)
+                asyncio.run(load.open_loop(args.soak, min(args.rate, max(1.0, peak.rate() * 0.5))))
+                soak_growth = (sum(_rss_mb(p.pid) for p, _u in servers) - before) / before * 100
+            rss_end = sum(_rss_mb(p.pid) for p, _u in servers)
+        finally:
+            for process, _u in servers:
+                process.terminate()
+                process.wait(timeout=30)
+            if cluster is not None:
+                cluster.remove()
+
+    rows = [
+        ("sustained (msg/s)", f"{peak.rate():.1f} ({peak.errors} errors of {peak.sent}, {args.concurrency} in flight)",
+         GOALS["sustained (msg/s)"]),
+        (f"p50 at {args.rate:g} msg/s (ms)", f"{steady.pct(0.5):.0f}", GOALS["p50 at 50 msg/s (ms)"]),
+        (f"p99 at {args.rate:g} msg/s (ms)", f"{steady.pct(0.99):.0f}", GOALS["p99 at 50 msg/s (ms)"]),
+        (f"errors at {args.rate:g} msg/s", f"{steady.errors} of {steady.sent}", "0"),
+        ("resident memory, all servers (MB)", f"{rss_start:.0f} -> {rss_end:.0f}", ""),
+        ("RSS growth over soak", "not run" if soak_growth is None else f"{soak_growth:.1f} % over {args.soak:g} s",
+         GOALS["RSS growth over soak"]),
+    ]
+    table = [f"Load benchmark: {args.db}, {args.servers} server process(es), {os.cpu_count()} cores, "
+             f"{args.seconds:g} s per phase", "",
+             "| measure | result | goal |", "|---|---|---|"]
+    table += [f"| {name} | {value} | {goal} |" for name, value, goal in rows]
+    text = "\n".join(table)
+    print(text)
+    out = Path(args.out)
+    previous = out.read_text(encoding="utf-8") if out.exists() else "# Load benchmark\n"
+    marker = f"<!-- {args.db} x{args.servers} -->"
+    section = f"{marker}\n{text}\n\nCommand: `.venv/bin/python -m bench.load_bench --db {args.db} --servers {args.servers}" \
+              f"{' --soak %g' % args.soak if args.soak else ''}`\n{marker}"
+    if marker in previous:
+        head, _old, tail = previous.split(marker, 2)[0], None, previous.split(marker, 2)[2]
+        previous = head + section + tail
+    else:
+        previous = previous.rstrip() + "\n\n" + section + "\n"
+    out.write_text(previous, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
