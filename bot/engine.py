@@ -20,7 +20,7 @@ from bot.i18n import Translator, native_name
 from bot.models import User
 from bot.privacy import pseudonym
 from bot.store import Store
-from nlu.understand import Reading, Understander
+from nlu.understand import Reader, Reading
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Engine:
         self,
         settings: Settings,
         content: ContentBase,
-        understander: Understander,
+        understander: Reader,
         translator: Translator,
         store: Store,
         secret: bytes,
