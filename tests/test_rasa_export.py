@@ -178,3 +178,4 @@ def test_shipped_text_module_runs_without_rasa(project: Path) -> None:
     assert guesser.guess("где получить страховку") == "ru"
     assert guesser.guess("Русский") == "ru" and guesser.guess("english") == "en"
     assert guesser.guess("???") is None
+    assert guesser.guess("qwer zxcv ggg") is None

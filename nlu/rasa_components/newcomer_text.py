@@ -116,8 +116,8 @@ class LanguageGuesser:
 
     def _score(self, words: List[str], tags: List[str]) -> Optional[str]:
         known = [tag for tag in tags if tag in self.counts]
-        if not known or not words:
-            return None
+        if not known or not any(w in self.counts[tag] for tag in known for w in words):
+            return None  # no word seen in any example (a typo, gibberish): keep the language as it was
 
         def log_likelihood(tag: str) -> float:
             counts, total = self.counts[tag], self.totals[tag]
