@@ -218,3 +218,13 @@ def test_engine_answers_through_rasa(tmp_path: Path, rasa: FakeRasa, monkeypatch
     finally:
         runtime.store.engine.dispose()
     assert (reply.action, reply.card, reply.language) == ("answer", "health.insurance", "ko")
+
+
+def test_no_python310_is_reported_not_raised_as_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlu import rasa_runner
+
+    script = tmp_path / "rasa_env.sh"
+    script.write_text("echo 'rasa_env: no working Python 3.10 found' >&2; exit 3\n", encoding="utf-8")
+    monkeypatch.setattr(rasa_runner, "RASA_ENV", script)
+    with pytest.raises(rasa_runner.RasaUnavailable, match="no working Python 3.10"):
+        rasa_runner.rasa_executable()
