@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
 from collections.abc import Iterable
@@ -116,7 +117,7 @@ def _card_text(card: Card, tag: str, translator: Translator) -> str:
     for contact in card.contacts:
         label = translator.script(tag, contact.label.get(lang, contact.label.get("en", "")))
         lines.append(f"{label}: {contact.value}")
-    source = card.sources[0].title.split(": ")[0].split(" (")[0]
+    source = re.split(r" \(|: | — ", card.sources[0].title)[0]  # the publisher, as the engine shows it
     lines.append(translator.text(tag, M.SOURCE_LINE, source=source, date=translator.date(tag, card.verified)))
     if block.status == "draft" and lang != "en":
         lines.append(translator.text(tag, M.DRAFT_NOTE))
