@@ -85,6 +85,8 @@ class RasaUnderstander:
             log.warning("Rasa cannot be reached at %s (%s): handing off", self.url, exc)
         except ValueError as exc:  # JSONDecodeError and RasaReplyError
             log.warning("Rasa sent a reply we cannot read (%s): handing off", exc)
+        except Exception:  # a person is waiting: whatever broke, they get a human, not an error
+            log.exception("asking Rasa failed unexpectedly: handing off")
         return list(HANDOFF_RANKING)
 
     def read(self, text: str, hint: str | None = None, lang: str | None = None) -> Reading:

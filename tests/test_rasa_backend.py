@@ -149,6 +149,16 @@ def test_garbage_hands_off(rasa: FakeRasa, body: bytes) -> None:
     _handoff(RasaUnderstander(rasa.url, 2.0, LABELS, NO_DANGER))
 
 
+def test_unexpected_failure_hands_off(monkeypatch: pytest.MonkeyPatch, rasa: FakeRasa) -> None:
+    reader = RasaUnderstander(rasa.url, 2.0, LABELS, NO_DANGER)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("connection pool closed")
+
+    monkeypatch.setattr(reader.client, "post", broken)
+    _handoff(reader)
+
+
 def test_server_error_hands_off(rasa: FakeRasa) -> None:
     rasa.behaviour = lambda handler, _body: _json(handler, 500, b'{"status": "failure"}')
     _handoff(RasaUnderstander(rasa.url, 2.0, LABELS, NO_DANGER))
