@@ -363,6 +363,25 @@ def cmd_staff_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----- export --------------------------------------------------------------------------------------
+
+
+def cmd_export_rasa(args: argparse.Namespace) -> int:
+    from bot.export_rasa import export_project
+    from bot.i18n import Translator
+    from bot.runtime import load_content
+
+    config = _config(args)
+    settings = config.settings
+    report = export_project(load_content(config), Translator(config.path(settings.locales_dir), settings.languages),
+                            settings.languages, Path(args.dir), card_ids=args.cards, epochs=args.epochs,
+                            default_language=settings.default_language,
+                            retention_days=settings.dialogue.retention_days)
+    print(f"wrote a Rasa 3.6 project to {report.directory}: {report.intents} intents, {report.examples} examples, "
+          f"{report.responses} responses; next: cd {report.directory} && rasa train")
+    return EXIT_OK
+
+
 # ----- catalogs ------------------------------------------------------------------------------------
 
 
@@ -456,6 +475,14 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=int, help="retention period in days (default: config)")
     purge.set_defaults(func=cmd_purge)
 
+    export = sub.add_parser("export", help="write the content base out for another chatbot framework")
+    export_sub = export.add_subparsers(dest="export_command", required=True)
+    rasa = export_sub.add_parser("rasa", help="a complete Rasa 3.6 project (config, domain, data, components)")
+    rasa.add_argument("dir", help="the folder to write (created; an earlier export there is overwritten)")
+    rasa.add_argument("--cards", nargs="+", metavar="ID", help="export only these cards (default: all)")
+    rasa.add_argument("--epochs", type=int, default=60, help="DIETClassifier training epochs (default: 60)")
+    rasa.set_defaults(func=cmd_export_rasa)
+
     i18n = sub.add_parser("i18n", help="manage the gettext catalogs with Babel")
     i18n.add_argument("action", choices=["extract", "update", "compile", "check"])
     i18n.set_defaults(func=cmd_i18n)
@@ -465,6 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _known_errors() -> tuple[type[BaseException], ...]:
     from bot.catalogs import CatalogError
     from bot.content import ContentError
+    from bot.export_rasa import ExportError
     from bot.store import StoreError
     from nlu.classifier import ModelMissing
     from connectors.telegram import TelegramNotConfigured
@@ -472,7 +500,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from nlu.tokenize import TokenizerUnavailable
 
     return (ConfigError, ContentError, ModelMissing, StoreError, CatalogError, TokenizerUnavailable,
-            EvalDataError, TelegramNotConfigured, StaffError, HoursError, OSError)
+            EvalDataError, TelegramNotConfigured, StaffError, HoursError, ExportError, OSError)
 
 
 def main(argv: list[str] | None = None) -> int:

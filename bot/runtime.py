@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import LoadedSettings
@@ -15,7 +16,7 @@ from bot.spool import Spool
 from bot.store import Store
 from nlu.classifier import CardClassifier
 from nlu.danger import DangerDetector
-from nlu.understand import Understander
+from nlu.understand import Reader, Understander
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Runtime:
     config: LoadedSettings
     content: ContentBase
     translator: Translator
-    understander: Understander
+    understander: Reader
     store: Store
     engine: Engine
     handoff: Handoff
@@ -44,11 +45,31 @@ def danger_detector(content: ContentBase) -> DangerDetector:
     return DangerDetector(categories)
 
 
-def build_understander(config: LoadedSettings, content: ContentBase) -> Understander:
-    """Load the trained classifier (ModelMissing if there is none) with the danger lexicon."""
+def _builtin_understander(config: LoadedSettings, content: ContentBase) -> Reader:
+    """Our own classifier (ModelMissing if it has not been trained) with the danger lexicon."""
     nlu = config.settings.nlu
     classifier = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder)
     return Understander(classifier, danger_detector(content))
+
+
+def _rasa_understander(config: LoadedSettings, content: ContentBase) -> Reader:
+    """A running Rasa server (see docs/rasa.md) ranks the cards; language ID and danger stay local."""
+    from bot.export_rasa import intent_labels
+    from nlu.rasa_backend import RasaUnderstander
+
+    nlu = config.settings.nlu
+    return RasaUnderstander(nlu.rasa_url, nlu.rasa_timeout, intent_labels(content), danger_detector(content))
+
+
+NLU_BACKENDS: dict[str, Callable[[LoadedSettings, ContentBase], Reader]] = {
+    "builtin": _builtin_understander,
+    "rasa": _rasa_understander,
+}
+
+
+def build_understander(config: LoadedSettings, content: ContentBase) -> Reader:
+    """The NLU backend named by nlu.backend in the settings, with the content's danger lexicon."""
+    return NLU_BACKENDS[config.settings.nlu.backend](config, content)
 
 
 def build_runtime(config: LoadedSettings) -> Runtime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from nlu.classifier import CardClassifier, Ranked
 from nlu.danger import DangerDetector, DangerHit
@@ -22,6 +23,17 @@ class Reading:
     def lang(self) -> str:
         """The detected language code (uz for both Uzbek scripts)."""
         return self.detection.lang
+
+
+class Reader(Protocol):
+    """What the engine needs from an NLU backend: one reading per message, and a danger lexicon it
+    can swap when the content is reloaded."""
+
+    danger: DangerDetector
+
+    def read(self, text: str, hint: str | None = None, lang: str | None = None) -> Reading:
+        """Read one message."""
+        ...
 
 
 class Understander:

@@ -17,6 +17,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# Real Rasa 3.6.21 (Python 3.10) in .venv-rasa for tests/test_rasa_real.py, which must run here, not skip:
+# without Python 3.10 that test fails and says how to get one. pip's cache makes later installs quick.
+export NEWCOMER_REQUIRE_RASA=1
+if ! bash "$(dirname "${BASH_SOURCE[0]}")/rasa_env.sh" >/dev/null; then
+  echo "==> no Rasa environment (message above): tests/test_rasa_real.py will fail" >&2
+fi
+
 # A real PostgreSQL server on loopback: the store, dialogue and web tests run against it and SQLite.
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 

@@ -1,0 +1,1 @@
+"""Python modules shipped inside an exported Rasa project (copied next to its config.yml by `newcomer export rasa`)."""
