@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from bot import announcements
 from bot import messages as M
 from bot.config import LANGUAGES, Settings
 from bot.content import Card, ContentBase
@@ -98,6 +99,8 @@ class Engine:
             "/card": self._cmd_card,
             "/helpful": self._cmd_helpful,
             "/rate": self._cmd_rate,
+            "/subscribe": self._cmd_subscribe,
+            "/unsubscribe": self._cmd_unsubscribe,
         }
 
     # ----- entry point -------------------------------------------------------------------------
@@ -377,6 +380,7 @@ class Engine:
 
     def _cmd_help(self, turn: Turn, _args: list[str]) -> None:
         self._say(turn, "info", M.HELP)
+        turn.reply.quick_replies.append(QuickReply(self.t.text(turn.tag, M.ANNOUNCEMENTS_BUTTON), "/subscribe"))
 
     def _cmd_language_menu(self, turn: Turn, _args: list[str]) -> None:
         self._say(turn, "language", M.LANGUAGE_MENU)
@@ -431,6 +435,16 @@ class Engine:
         self._say(turn, "info", M.FEEDBACK_SORRY)
         turn.reply.quick_replies.append(QuickReply(self.t.text(turn.tag, M.TALK_TO_PERSON), "/human"))
 
+    def _cmd_subscribe(self, turn: Turn, _args: list[str]) -> None:
+        incoming = turn.incoming
+        announcements.subscribe(turn.session, turn.user, incoming.channel, incoming.reply_to or incoming.user_id,
+                                turn.tag)
+        self._say(turn, "info", M.SUBSCRIBED)
+
+    def _cmd_unsubscribe(self, turn: Turn, _args: list[str]) -> None:
+        announcements.unsubscribe(turn.session, turn.user)
+        self._say(turn, "info", M.UNSUBSCRIBED)
+
     def _cmd_rate(self, turn: Turn, args: list[str]) -> None:
         if len(args) != 2 or not args[0].isdigit() or not self.handoff.rate(turn.session, turn.user, int(args[0]), args[1]):
             self._error_into(turn, M.NOT_SURE)
@@ -448,9 +462,12 @@ class Engine:
 
     def _finish(self, turn: Turn) -> None:
         turn.user.language = turn.tag
-        for text in turn.reply.messages:
+        # The first message of a reply carries what was decided, so the dashboard counts turns, not bubbles.
+        for index, text in enumerate(turn.reply.messages):
+            first = index == 0
             self.store.log(turn.session, turn.user, "out", text, language=turn.tag,
-                           action=turn.reply.action, card=turn.reply.card, confidence=turn.reply.confidence)
+                           action=turn.reply.action if first else None, card=turn.reply.card if first else None,
+                           confidence=turn.reply.confidence if first else None)
 
     def _hint(self, hint: str | None) -> str | None:
         if not hint:

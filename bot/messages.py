@@ -85,6 +85,14 @@ SATISFACTION_GOOD = N_("Good")
 SATISFACTION_OKAY = N_("OK")
 SATISFACTION_BAD = N_("Not good")
 SATISFACTION_THANKS = N_("Thank you for telling us.")
+SUBSCRIBED = N_(
+    "You will get important announcements from Asan City here, such as disaster warnings. "
+    "Send /unsubscribe to stop."
+)
+UNSUBSCRIBED = N_("You will no longer get announcements. Send /subscribe to start again.")
+ANNOUNCEMENTS_BUTTON = N_("City announcements")
+ANNOUNCEMENT_HEADER = N_("Announcement from Asan City:")
+ANNOUNCEMENT_FOOTER = N_("To stop these messages, send /unsubscribe.")
 SAFETY_FIRST = N_("If you are in danger now, call 112 (police) or 119 (fire and ambulance).")
 THANKS_REPLY = N_("You are welcome. Ask me anything else.")
 HELP = N_(

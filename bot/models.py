@@ -176,6 +176,50 @@ class StaffSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class GapDecision(Base):
+    """What staff decided about a group of unanswered questions: a new card, covered by a card, or out of scope."""
+
+    __tablename__ = "gap_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    decision: Mapped[str] = mapped_column(String(16))  # "new_card", "covered", "out_of_scope"
+    card: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(Text)
+    # The questions the decision was made on; similar later questions inherit it by joining their group.
+    question_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    examples: Mapped[list[Any]] = mapped_column(JSON, default=list)  # masked, kept for the card writer
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Subscription(Base):
+    """A person who asked for city announcements: where to send them and in which language."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Announcement(Base):
+    """A message from the city to every subscriber, in as many languages as are ready."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    texts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # language -> text
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    queued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ChannelUpdate(Base):
     """An inbound update recorded before it is acknowledged, so it is processed once and never lost."""
 

@@ -23,6 +23,7 @@ from bot.i18n import native_name
 from bot.outbox import Outbound
 from bot.models import ACTIVE_STATUSES, WAITING_STATUSES, Escalation, EscalationEvent, StaffMember, utcnow
 from bot.staff_auth import ConsoleUser, log_in, log_out, session_user
+from connectors.console_staff import StaffPages
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -96,6 +97,7 @@ class Console:
             ("/console/stats.json", self.stats_json, "GET", STAFF_ONLY),
             ("/staff/content", self.content_report, "GET", STAFF_ONLY),
         ]
+        table += [(path, handler, method, STAFF_ONLY) for path, handler, method in StaffPages(self).routes()]
         routes = [Route("/console/login", self.login_form, methods=["GET"]),
                   Route("/console/login", self.login, methods=["POST"])]
         for path, handler, method, roles in table:

@@ -1,0 +1,148 @@
+"""What staff see at a glance: gaps, demand, quality, interpreters and content health, filtered by date, language, channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import Session
+
+from bot.gaps import Gap, Question, cluster
+from bot.models import Escalation, Feedback, GapDecision, Message, Unanswered, User
+
+MAX_GAP_QUESTIONS = 5000  # the newest this many are grouped; older ones are in earlier weeks' views
+DECISIONS = ("new_card", "covered", "out_of_scope")
+
+# ISO-week label of a timestamp, per database dialect.
+_WEEK: dict[str, Callable[[Any], ColumnElement[str]]] = {
+    "sqlite": lambda column: func.strftime("%Y-W%W", column),
+    "postgresql": lambda column: func.to_char(column, 'IYYY-"W"IW'),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters; language and channel are optional."""
+
+    since: dt.datetime
+    until: dt.datetime
+    language: str | None = None
+    channel: str | None = None
+
+
+@dataclass
+class GapRow:
+    """A group of similar unanswered questions with what staff decided about it."""
+
+    gap: Gap
+    decision: GapDecision | None
+
+
+def _week(session: Session, column: Any) -> ColumnElement[str]:
+    return _WEEK[session.get_bind().dialect.name](column)
+
+
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
+
+
+def _scoped(query: _Query, filters: Filters, created: Any, language: Any) -> _Query:
+    query = query.where(created >= filters.since, created < filters.until)
+    if filters.language:
+        query = query.where(language.in_([filters.language, f"{filters.language}-Cyrl"]))
+    if filters.channel:
+        query = query.where(User.channel == filters.channel)
+    return query
+
+
+def gaps(session: Session, filters: Filters) -> list[GapRow]:
+    """Unanswered questions grouped by similarity, newest first, each with its kept decision (if any)."""
+    query = _scoped(
+        select(Unanswered.id, Unanswered.text, Unanswered.language, User.channel, Unanswered.created_at)
+        .join(User, User.id == Unanswered.user_id),
+        filters, Unanswered.created_at, Unanswered.language,
+    ).order_by(Unanswered.created_at.desc()).limit(MAX_GAP_QUESTIONS)
+    questions = [Question(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(query)]
+    decided: dict[int, GapDecision] = {}
+    for decision in session.scalars(select(GapDecision).order_by(GapDecision.decided_at)):
+        for question_id in decision.question_ids:
+            decided[int(question_id)] = decision  # the latest decision about a question wins
+    rows = []
+    for gap in cluster(questions):
+        found = [decided[i] for i in gap.ids if i in decided]
+        rows.append(GapRow(gap, max(found, key=lambda d: d.decided_at) if found else None))
+    return rows
+
+
+def decide_gap(session: Session, language: str, question_ids: list[int], decision: str, card: str | None,
+               note: str | None, by: str) -> GapDecision:
+    """Keep staff's decision about a group of questions."""
+    if decision not in DECISIONS:
+        raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
+    if decision == "covered" and not card:
+        raise ValueError("name the card that covers these questions")
+    examples = [row[0] for row in session.execute(
+        select(Unanswered.text).where(Unanswered.id.in_(question_ids)).limit(5))]
+    row = GapDecision(language=language, decision=decision, card=card if decision == "covered" else None,
+                      note=note, question_ids=question_ids, examples=examples, decided_by=by)
+    session.add(row)
+    return row
+
+
+def demand(session: Session, filters: Filters) -> list[tuple[str, str, int]]:
+    """(card, language, answers) for every card answered in the period, most asked first."""
+    query = _scoped(
+        select(Message.card, Message.language, func.count()).join(User, User.id == Message.user_id)
+        .where(Message.direction == "out", Message.card.is_not(None)),
+        filters, Message.created_at, Message.language,
+    ).group_by(Message.card, Message.language).order_by(func.count().desc())
+    return [(str(card), str(lang), int(n)) for card, lang, n in session.execute(query)]
+
+
+def demand_by_week(session: Session, filters: Filters) -> list[tuple[str, int]]:
+    """(week, questions) for every week of the period."""
+    week = _week(session, Message.created_at)
+    query = _scoped(
+        select(week, func.count()).join(User, User.id == Message.user_id)
+        .where(Message.direction == "out", Message.action.is_not(None)),
+        filters, Message.created_at, Message.language,
+    ).group_by(week).order_by(week)
+    return [(str(w), int(n)) for w, n in session.execute(query)]
+
+
+def helpfulness(session: Session, filters: Filters) -> list[tuple[str, str, int, int]]:
+    """(card, language, helpful, not helpful) from the "Was this helpful?" answers."""
+    helpful = func.sum(case((Feedback.helpful.is_(True), 1), else_=0))
+    query = _scoped(
+        select(Feedback.card, Feedback.language, func.count(), helpful).join(User, User.id == Feedback.user_id),
+        filters, Feedback.created_at, Feedback.language,
+    ).group_by(Feedback.card, Feedback.language).order_by(func.count().desc())
+    return [(str(c), str(lang), int(h or 0), int(n) - int(h or 0)) for c, lang, n, h in session.execute(query)]
+
+
+def handoff_rate(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
+    """(language, turns, handoffs) per language."""
+    turns = {str(lang): int(n) for lang, n in session.execute(_scoped(
+        select(Message.language, func.count()).join(User, User.id == Message.user_id)
+        .where(Message.direction == "out", Message.action.is_not(None)),
+        filters, Message.created_at, Message.language,
+    ).group_by(Message.language))}
+    handoffs = {str(lang): int(n) for lang, n in session.execute(_scoped(
+        select(Escalation.language, func.count()).join(User, User.id == Escalation.user_id),
+        filters, Escalation.created_at, Escalation.language,
+    ).group_by(Escalation.language))}
+    languages = sorted(set(turns) | set(handoffs))
+    return [(lang, turns.get(lang, 0), handoffs.get(lang, 0)) for lang in languages]
+
+
+def handoff_cards(session: Session, filters: Filters, top: int = 10) -> list[tuple[str, int]]:
+    """The cards the bot was weighing when people were handed off, most often first."""
+    counts: dict[str, int] = {}
+    query = _scoped(select(Escalation.candidates).join(User, User.id == Escalation.user_id),
+                    filters, Escalation.created_at, Escalation.language)
+    for (candidates,) in session.execute(query):
+        if candidates:
+            counts[str(candidates[0])] = counts.get(str(candidates[0]), 0) + 1
+    return sorted(counts.items(), key=lambda item: -item[1])[:top]
