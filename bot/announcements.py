@@ -53,7 +53,8 @@ def plan(session: Session, texts: dict[str, str]) -> Plan:
         base = str(language).split("-")[0]
         counts[base] = counts.get(base, 0) + int(n)
     ready = {lang for lang, text in texts.items() if text.strip()}
-    return Plan(counts, {lang: n for lang, n in counts.items() if lang not in ready})
+    ordered = dict(sorted(counts.items()))
+    return Plan(ordered, {lang: n for lang, n in ordered.items() if lang not in ready})
 
 
 def render(t: Translator, language: str, texts: dict[str, str]) -> str:

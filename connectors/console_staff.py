@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from connectors.console import Console
 
 CHANNELS = ("web", "telegram", "kakao", "terminal")
+DECISION_LABELS = {"new_card": "new card needed", "covered": "covered by a card", "out_of_scope": "out of scope"}
 
 
 def _date(value: str | None, default: dt.datetime) -> dt.datetime:
@@ -101,7 +102,7 @@ class StaffPages:
             values: dict[str, Any] = {
                 "f": board.Filters(f.since, f.until - dt.timedelta(days=1), f.language, f.channel),
                 "languages": [(code, native_name(code)) for code in LANGUAGES], "channels": CHANNELS,
-                "gaps": gaps, "cards": sorted(self.runtime.engine.content.cards), "csv": csv_link,
+                "gaps": gaps, "decision_labels": DECISION_LABELS, "cards": sorted(self.runtime.engine.content.cards), "csv": csv_link,
                 "back": "/console/dashboard?" + urlencode(query),
                 "demand_chart": bars(sorted(totals.items(), key=lambda i: -i[1])[:15], "Answers per card (top 15)"),
                 "weekly_chart": bars(weekly, "Questions per week"),

@@ -158,3 +158,84 @@ def test_interpreter_reply_reaches_the_web_chat(handoff_server: str, tmp_path: P
         expect(person.locator(".msg.bot").last).to_contain_text("Здравствуйте, это Иван", timeout=20000)
         browser.close()
     assert (tmp_path / "console.png").stat().st_size > 10_000
+
+
+@pytest.fixture
+def staff_server(tmp_path: Path, model_dir: Path, database_url: str,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Runtime]]:
+    from bot.dialogue import Incoming
+    from bot.models import utcnow
+    from bot.runtime import build_runtime
+    from tests.handoff_helpers import WORKDAY, Clock, add_team, handoff_settings
+    from tests.test_dashboard import seed
+
+    monkeypatch.setenv("NEWCOMER_PSEUDONYM_SECRET", "test-secret")
+    runtime = build_runtime(handoff_settings(tmp_path, model_dir, database_url))
+    runtime.handoff.clock = Clock(WORKDAY)
+    add_team(runtime.store)
+    seed(runtime.store, utcnow())
+    for user, lang in (("sub-vi", "vi"), ("sub-km", "km")):
+        runtime.engine.handle(Incoming("web", user, f"/lang {lang}"))
+        runtime.engine.handle(Incoming("web", user, "/subscribe"))
+    port = _free_port()
+    instance = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", runtime
+    instance.should_exit = True
+    thread.join(timeout=10)
+    runtime.store.engine.dispose()
+
+
+def test_dashboard_and_announcement_in_a_real_browser(staff_server: tuple[str, Runtime], tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.handoff_helpers import PASSWORD
+
+    url, runtime = staff_server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()  # a tablet
+        page.goto(url + "/console/login")
+        page.fill("input[name=login]", "kim")
+        page.fill("input[name=password]", PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(url + "/console/dashboard")
+        page.select_option("select[name=language]", "uz")
+        page.get_by_role("button", name="Show").click()
+        first = page.locator("tr.gap").first
+        expect(first).to_contain_text("Haydovchilik")
+        first.locator("select[name=decision]").select_option("new_card")
+        first.get_by_role("button", name="Save").click()
+        expect(page.locator("tr.gap").first.locator(".decision")).to_have_text("new card needed")
+        # The charts are drawn: bars with a size, and a screenshot that is not blank.
+        page.goto(url + "/console/dashboard")
+        chart = page.locator("#demand svg").first
+        expect(chart).to_be_visible()
+        assert page.locator("#demand svg rect").count() >= 2
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 40
+        chart.screenshot(path=str(tmp_path / "demand.png"))
+        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+
+        page.goto(url + "/console/announcements")
+        page.fill("input[name=title]", "Heavy rain")
+        page.fill("textarea[name=text_ko]", "내일 폭우 경보")
+        page.fill("textarea[name=text_en]", "Heavy rain warning tomorrow")
+        page.fill("textarea[name=text_vi]", "Cảnh báo mưa lớn ngày mai")
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator("#preview [role=alert]")).to_contain_text("km (1 people)")
+        page.get_by_role("button", name="Send to 2 people").click()
+        expect(page.locator("#sent")).to_contain_text("Heavy rain")
+        browser.close()
+    assert (tmp_path / "demand.png").stat().st_size > 3_000 and (tmp_path / "dashboard.png").stat().st_size > 20_000
+    from bot.dialogue import Incoming
+
+    # A subscriber on the web chat gets it with their next message, in Vietnamese.
+    reply = runtime.engine.handle(Incoming("web", "sub-vi", "?"))
+    assert any("Cảnh báo mưa lớn" in m for m in reply.messages)

@@ -108,7 +108,7 @@ def test_staff_turn_an_uzbek_cluster_into_a_card_request(rt: Runtime) -> None:
                                    candidates=[], created_at=now))
         page = client.get("/console/dashboard?language=uz")
         row = page.text.split('class="gap"')[1]
-        assert "new card needed" in row and ">5<" in row
+        assert '<strong class="decision">new card needed' in row and ">5<" in row
         report = client.get("/console/dashboard.csv?section=gaps&language=uz")
         rows = list(csv.reader(io.StringIO(report.text)))
         assert rows[0][:2] == ["language", "asked"] and rows[1][:2] == ["uz", "5"] and rows[1][4] == "new_card"
