@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.gaps import Gap, Question, cluster
 from bot.models import Escalation, Feedback, GapDecision, Message, Unanswered, User
 
-MAX_GAP_QUESTIONS = 5000  # the newest this many are grouped; older ones are in earlier weeks' views
+MAX_GAP_QUESTIONS = 2000  # the newest this many are grouped; older ones are in earlier weeks' views
 DECISIONS = ("new_card", "covered", "out_of_scope")
 
 # ISO-week label of a timestamp, per database dialect.

@@ -52,7 +52,9 @@ def week_of(at: dt.datetime) -> str:
 
 
 def cluster(questions: Sequence[Question], threshold: float = SIMILAR) -> list[Gap]:
-    """Greedy grouping per language: each question joins the most similar group if close enough."""
+    """Grouping per language: a question joins the group of the earlier question it is most like
+    (cosine of character n-grams, at least `threshold`), or starts a group. One sparse product gives
+    all similarities."""
     gaps: list[Gap] = []
     by_language: dict[str, list[Question]] = {}
     for question in sorted(questions, key=lambda q: (q.at, q.id)):
@@ -63,26 +65,22 @@ def cluster(questions: Sequence[Question], threshold: float = SIMILAR) -> list[G
             matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit_transform(texts)
         except ValueError:  # nothing but spaces or symbols
             continue
-        vectors = matrix.toarray()
-        centroids: list[np.ndarray] = []
+        similarity = np.asarray((matrix @ matrix.T).toarray(), dtype=np.float32)
+        group_of = np.zeros(len(items), dtype=np.int64)
         groups: list[Gap] = []
-        for question, text, vector in zip(items, texts, vectors):
-            best, score = -1, 0.0
-            for index, centroid in enumerate(centroids):
-                norm = float(np.linalg.norm(centroid)) or 1.0
-                similarity = float(vector @ centroid) / norm
-                if similarity > score:
-                    best, score = index, similarity
-            if best < 0 or score < threshold:
-                centroids.append(vector.copy())
+        for index, question in enumerate(items):
+            best = -1
+            if index:
+                earlier = similarity[index, :index]
+                nearest = int(np.argmax(earlier))
+                best = int(group_of[nearest]) if earlier[nearest] >= threshold else -1
+            if best < 0:
                 groups.append(Gap(language=language))
                 best = len(groups) - 1
-            else:
-                size = len(groups[best].ids)
-                centroids[best] = (centroids[best] * size + vector) / (size + 1)
+            group_of[index] = best
             gap = groups[best]
             gap.ids.append(question.id)
-            if len(gap.examples) < MAX_EXAMPLES and text not in (_normal(e) for e in gap.examples):
+            if len(gap.examples) < MAX_EXAMPLES and texts[index] not in (_normal(e) for e in gap.examples):
                 gap.examples.append(question.text)
             gap.weeks.add(week_of(question.at))
             gap.first = gap.first or question.at
