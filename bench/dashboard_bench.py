@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402  (httpx-backed: a real ASGI round trip)
+from starlette.testclient import TestClient  # noqa: E402
 
 from bot.config import LANGUAGES, load_settings  # noqa: E402
 from bot.models import Escalation, Feedback, Message, Unanswered, User  # noqa: E402
