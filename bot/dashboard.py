@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.gaps import Gap, Question, cluster
-from bot.models import Escalation, Feedback, GapDecision, Message, Unanswered, User
+from bot.models import Escalation, Feedback, GapDecision, Message, MessageDay, Unanswered, User
+from bot.rollups import rolled_until
 
 MAX_GAP_QUESTIONS = 2000  # the newest this many are grouped; older ones are in earlier weeks' views
 DECISIONS = ("new_card", "covered", "out_of_scope")
-
-# ISO-week label of a timestamp, per database dialect.
-_WEEK: dict[str, Callable[[Any], ColumnElement[str]]] = {
-    "sqlite": lambda column: func.strftime("%Y-W%W", column),
-    "postgresql": lambda column: func.to_char(column, 'IYYY-"W"IW'),
-}
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -39,10 +32,6 @@ class GapRow:
 
     gap: Gap
     decision: GapDecision | None
-
-
-def _week(session: Session, column: Any) -> ColumnElement[str]:
-    return _WEEK[session.get_bind().dialect.name](column)
 
 
 _Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
@@ -91,25 +80,61 @@ def decide_gap(session: Session, language: str, question_ids: list[int], decisio
     return row
 
 
-def demand(session: Session, filters: Filters) -> list[tuple[str, str, int]]:
+TurnTable = dict[tuple[dt.date, str, str], int]  # (day, language, card or "") -> turns
+
+
+def turn_table(session: Session, filters: Filters) -> TurnTable:
+    """Turns in the period (whole UTC days) by day, language and card, in one pass: counted days are summed
+    in the database from message_days, the days not yet counted (today) come from the log itself."""
+    counted_until = rolled_until(session)
+    split = filters.since
+    if counted_until is not None:
+        split = min(max(_day_start(counted_until + dt.timedelta(days=1)), filters.since), filters.until)
+    table: TurnTable = {}
+    if split > filters.since:
+        rolled = select(MessageDay.day, MessageDay.language, MessageDay.card, func.sum(MessageDay.turns)).where(
+            MessageDay.day >= filters.since.date(), MessageDay.day < split.date())
+        if filters.language:
+            rolled = rolled.where(MessageDay.language.in_([filters.language, f"{filters.language}-Cyrl"]))
+        if filters.channel:
+            rolled = rolled.where(MessageDay.channel == filters.channel)
+        for day, language, card, n in session.execute(
+                rolled.group_by(MessageDay.day, MessageDay.language, MessageDay.card)):
+            table[(day, str(language), str(card))] = int(n)
+    if split < filters.until:
+        live = _scoped(
+            select(Message.created_at, Message.language, Message.card)
+            .join(User, User.id == Message.user_id)
+            .where(Message.direction == "out", Message.action.is_not(None)),
+            Filters(split, filters.until, filters.language, filters.channel), Message.created_at, Message.language,
+        )
+        for at, logged_language, logged_card in session.execute(live):
+            key = (at.date(), str(logged_language or ""), str(logged_card or ""))
+            table[key] = table.get(key, 0) + 1
+    return table
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), dt.UTC)
+
+
+def demand(session: Session, filters: Filters, table: TurnTable | None = None) -> list[tuple[str, str, int]]:
     """(card, language, answers) for every card answered in the period, most asked first."""
-    query = _scoped(
-        select(Message.card, Message.language, func.count()).join(User, User.id == Message.user_id)
-        .where(Message.direction == "out", Message.card.is_not(None)),
-        filters, Message.created_at, Message.language,
-    ).group_by(Message.card, Message.language).order_by(func.count().desc())
-    return [(str(card), str(lang), int(n)) for card, lang, n in session.execute(query)]
+    counts: dict[tuple[str, str], int] = {}
+    for (_day, language, card), n in (table if table is not None else turn_table(session, filters)).items():
+        if card:
+            counts[(card, language)] = counts.get((card, language), 0) + n
+    return [(card, lang, n) for (card, lang), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def demand_by_week(session: Session, filters: Filters) -> list[tuple[str, int]]:
+def demand_by_week(session: Session, filters: Filters, table: TurnTable | None = None) -> list[tuple[str, int]]:
     """(week, questions) for every week of the period."""
-    week = _week(session, Message.created_at)
-    query = _scoped(
-        select(week, func.count()).join(User, User.id == Message.user_id)
-        .where(Message.direction == "out", Message.action.is_not(None)),
-        filters, Message.created_at, Message.language,
-    ).group_by(week).order_by(week)
-    return [(str(w), int(n)) for w, n in session.execute(query)]
+    weeks: dict[str, int] = {}
+    for (day, _language, _card), n in (table if table is not None else turn_table(session, filters)).items():
+        year, week, _ = day.isocalendar()
+        label = f"{year}-W{week:02d}"
+        weeks[label] = weeks.get(label, 0) + n
+    return sorted(weeks.items())
 
 
 def helpfulness(session: Session, filters: Filters) -> list[tuple[str, str, int, int]]:
@@ -122,13 +147,11 @@ def helpfulness(session: Session, filters: Filters) -> list[tuple[str, str, int,
     return [(str(c), str(lang), int(h or 0), int(n) - int(h or 0)) for c, lang, n, h in session.execute(query)]
 
 
-def handoff_rate(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
+def handoff_rate(session: Session, filters: Filters, table: TurnTable | None = None) -> list[tuple[str, int, int]]:
     """(language, turns, handoffs) per language."""
-    turns = {str(lang): int(n) for lang, n in session.execute(_scoped(
-        select(Message.language, func.count()).join(User, User.id == Message.user_id)
-        .where(Message.direction == "out", Message.action.is_not(None)),
-        filters, Message.created_at, Message.language,
-    ).group_by(Message.language))}
+    turns: dict[str, int] = {}
+    for (_day, language, _card), n in (table if table is not None else turn_table(session, filters)).items():
+        turns[language] = turns.get(language, 0) + n
     handoffs = {str(lang): int(n) for lang, n in session.execute(_scoped(
         select(Escalation.language, func.count()).join(User, User.id == Escalation.user_id),
         filters, Escalation.created_at, Escalation.language,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -218,6 +218,28 @@ class Announcement(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     queued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MessageDay(Base):
+    """Turns (bot replies) per day, language, channel and card: no person in it, so it may outlive the
+    conversations (purged after the retention period) and keeps the dashboard fast."""
+
+    __tablename__ = "message_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    card: Mapped[str] = mapped_column(String(80), primary_key=True)  # "" when no card was given
+    turns: Mapped[int] = mapped_column(Integer)
+
+
+class RollupState(Base):
+    """The last day rolled up into message_days."""
+
+    __tablename__ = "rollup_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_day: Mapped[dt.date] = mapped_column(Date)
 
 
 class ChannelUpdate(Base):

@@ -21,6 +21,7 @@ from bot import messages as M
 from bot.dialogue import Incoming
 from bot.i18n import native_name
 from bot.outbox import Outbound
+from bot.rollups import roll_up
 from connectors.console import Console
 from connectors.kakao import KakaoSkill
 from connectors.openapi import openapi
@@ -182,12 +183,17 @@ def create_app(runtime: Runtime) -> Starlette:
 
     stop_housekeeping = asyncio.Event()
 
+    def roll_up_days() -> None:
+        with runtime.store.session() as session:
+            roll_up(session)
+
     async def housekeeping() -> None:
         # Offers nobody claimed are widened, queued cases offered when someone comes on duty, and
         # the outbox is retried, even in a process that receives no traffic.
         while not stop_housekeeping.is_set():
             try:
                 await asyncio.to_thread(runtime.engine.replay_spool)
+                await asyncio.to_thread(roll_up_days)
                 await asyncio.to_thread(runtime.handoff.tick)
                 for outbound in outbounds:
                     await outbound.send_due()

@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from bot import dashboard
 from bot import messages as M
 from bot.dialogue import Incoming
-from bot.models import Escalation, Feedback, GapDecision, Message, Unanswered, User, utcnow
+from bot.models import Escalation, Feedback, GapDecision, Message, MessageDay, Unanswered, User, utcnow
+from bot.rollups import roll_up
 from bot.runtime import Runtime, build_runtime
 from bot.store import Store
 from connectors.web import create_app
@@ -83,6 +84,17 @@ def test_aggregates_by_language_channel_and_week(rt: Runtime) -> None:
         assert dashboard.handoff_cards(session, month(now)) == [("registration.driving-licence", 1)]
         assert sum(n for _week, n in dashboard.demand_by_week(session, month(now))) == 7
         gaps = dashboard.gaps(session, month(now, language="uz"))
+        # Counting finished days into message_days changes no figure; counting again changes nothing either.
+        before = [f(session, month(now, **kw)) for f in (dashboard.demand, dashboard.demand_by_week,
+                  dashboard.handoff_rate) for kw in ({}, {"channel": "telegram"}, {"language": "ru"})]
+    for _ in range(2):
+        with rt.store.session() as session:
+            assert roll_up(session, now.date()) >= (1 if _ == 0 else 0)
+            after = [f(session, month(now, **kw)) for f in (dashboard.demand, dashboard.demand_by_week,
+                     dashboard.handoff_rate) for kw in ({}, {"channel": "telegram"}, {"language": "ru"})]
+        assert after == before
+    with rt.store.session() as session:
+        assert session.scalar(select(func.sum(MessageDay.turns))) == 7  # finished days only: not today's one
     assert [g.gap.count for g in gaps][:1] == [4]  # four ways of asking about the driving licence: one row
     assert {g.gap.language for g in gaps} == {"uz"}
 
