@@ -80,27 +80,25 @@ def decide_gap(session: Session, language: str, question_ids: list[int], decisio
     return row
 
 
-TurnTable = dict[tuple[dt.date, str, str], int]  # (day, language, card or "") -> turns
-
-
-def turn_table(session: Session, filters: Filters) -> TurnTable:
-    """Turns in the period (whole UTC days) by day, language and card, in one pass: counted days are summed
-    in the database from message_days, the days not yet counted (today) come from the log itself."""
+def _turns(session: Session, filters: Filters, *keys: str) -> dict[tuple[Any, ...], int]:
+    """Turns in the period (whole UTC days) grouped by some of day, language, card: counted days are
+    summed by the database from message_days (small results), the days not yet counted (today) come from
+    the log itself."""
     counted_until = rolled_until(session)
     split = filters.since
     if counted_until is not None:
         split = min(max(_day_start(counted_until + dt.timedelta(days=1)), filters.since), filters.until)
-    table: TurnTable = {}
+    totals: dict[tuple[Any, ...], int] = {}
     if split > filters.since:
-        rolled = select(MessageDay.day, MessageDay.language, MessageDay.card, func.sum(MessageDay.turns)).where(
+        columns = [getattr(MessageDay, key) for key in keys]
+        rolled = select(*columns, func.sum(MessageDay.turns)).where(
             MessageDay.day >= filters.since.date(), MessageDay.day < split.date())
         if filters.language:
             rolled = rolled.where(MessageDay.language.in_([filters.language, f"{filters.language}-Cyrl"]))
         if filters.channel:
             rolled = rolled.where(MessageDay.channel == filters.channel)
-        for day, language, card, n in session.execute(
-                rolled.group_by(MessageDay.day, MessageDay.language, MessageDay.card)):
-            table[(day, str(language), str(card))] = int(n)
+        for row in session.execute(rolled.group_by(*columns)):
+            totals[tuple(row[:-1])] = int(row[-1])
     if split < filters.until:
         live = _scoped(
             select(Message.created_at, Message.language, Message.card)
@@ -108,29 +106,28 @@ def turn_table(session: Session, filters: Filters) -> TurnTable:
             .where(Message.direction == "out", Message.action.is_not(None)),
             Filters(split, filters.until, filters.language, filters.channel), Message.created_at, Message.language,
         )
-        for at, logged_language, logged_card in session.execute(live):
-            key = (at.date(), str(logged_language or ""), str(logged_card or ""))
-            table[key] = table.get(key, 0) + 1
-    return table
+        for at, language, card in session.execute(live):
+            fields = {"day": at.date(), "language": str(language or ""), "card": str(card or "")}
+            key = tuple(fields[k] for k in keys)
+            totals[key] = totals.get(key, 0) + 1
+    return totals
 
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), dt.UTC)
 
 
-def demand(session: Session, filters: Filters, table: TurnTable | None = None) -> list[tuple[str, str, int]]:
+def demand(session: Session, filters: Filters) -> list[tuple[str, str, int]]:
     """(card, language, answers) for every card answered in the period, most asked first."""
-    counts: dict[tuple[str, str], int] = {}
-    for (_day, language, card), n in (table if table is not None else turn_table(session, filters)).items():
-        if card:
-            counts[(card, language)] = counts.get((card, language), 0) + n
+    counts = {(str(card), str(lang)): n for (card, lang), n in _turns(session, filters, "card", "language").items()
+              if card}
     return [(card, lang, n) for (card, lang), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def demand_by_week(session: Session, filters: Filters, table: TurnTable | None = None) -> list[tuple[str, int]]:
+def demand_by_week(session: Session, filters: Filters) -> list[tuple[str, int]]:
     """(week, questions) for every week of the period."""
     weeks: dict[str, int] = {}
-    for (day, _language, _card), n in (table if table is not None else turn_table(session, filters)).items():
+    for (day,), n in _turns(session, filters, "day").items():
         year, week, _ = day.isocalendar()
         label = f"{year}-W{week:02d}"
         weeks[label] = weeks.get(label, 0) + n
@@ -147,11 +144,9 @@ def helpfulness(session: Session, filters: Filters) -> list[tuple[str, str, int,
     return [(str(c), str(lang), int(h or 0), int(n) - int(h or 0)) for c, lang, n, h in session.execute(query)]
 
 
-def handoff_rate(session: Session, filters: Filters, table: TurnTable | None = None) -> list[tuple[str, int, int]]:
+def handoff_rate(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
     """(language, turns, handoffs) per language."""
-    turns: dict[str, int] = {}
-    for (_day, language, _card), n in (table if table is not None else turn_table(session, filters)).items():
-        turns[language] = turns.get(language, 0) + n
+    turns = {str(language): n for (language,), n in _turns(session, filters, "language").items()}
     handoffs = {str(lang): int(n) for lang, n in session.execute(_scoped(
         select(Escalation.language, func.count()).join(User, User.id == Escalation.user_id),
         filters, Escalation.created_at, Escalation.language,

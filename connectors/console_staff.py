@@ -90,11 +90,10 @@ class StaffPages:
 
         with self.store.session() as session:
             gaps = board.gaps(session, f)
-            table = board.turn_table(session, f)  # one pass for demand, weeks and handoff rate
-            demand = board.demand(session, f, table)
-            weekly = board.demand_by_week(session, f, table)
+            demand = board.demand(session, f)
+            weekly = board.demand_by_week(session, f)
             helpful = board.helpfulness(session, f)
-            rates = board.handoff_rate(session, f, table)
+            rates = board.handoff_rate(session, f)
             handoff_cards = board.handoff_cards(session, f)
             measures = handoff_measures(session, f.since, f.until, self.console.handoff.calendar)
             totals: dict[str, int] = {}
