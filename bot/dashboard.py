@@ -10,8 +10,8 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.gaps import Gap, Question, cluster
-from bot.models import Escalation, Feedback, GapDecision, Message, MessageDay, Unanswered, User
-from bot.rollups import rolled_until
+from bot.models import Escalation, Feedback, GapDecision, Message, MessageDay, MessageMonth, Unanswered, User
+from bot.rollups import months_rolled_until, next_month, rolled_until
 
 MAX_GAP_QUESTIONS = 2000  # the newest this many are grouped; older ones are in earlier weeks' views
 DECISIONS = ("new_card", "covered", "out_of_scope")
@@ -89,16 +89,31 @@ def _turns(session: Session, filters: Filters, *keys: str) -> dict[tuple[Any, ..
     if counted_until is not None:
         split = min(max(_day_start(counted_until + dt.timedelta(days=1)), filters.since), filters.until)
     totals: dict[tuple[Any, ...], int] = {}
-    if split > filters.since:
-        columns = [getattr(MessageDay, key) for key in keys]
-        rolled = select(*columns, func.sum(MessageDay.turns)).where(
-            MessageDay.day >= filters.since.date(), MessageDay.day < split.date())
+    start, end = filters.since.date(), split.date()
+    # Whole months in the range come from message_months (unless grouping by day); the edges from message_days.
+    months_until = months_rolled_until(session)
+    first_full = start if start.day == 1 else next_month(start)
+    last_full = first_full
+    while "day" not in keys and months_until is not None and last_full <= months_until \
+            and next_month(last_full) <= end:
+        last_full = next_month(last_full)
+    spans: list[tuple[Any, dt.date, dt.date]] = [(MessageMonth, first_full, last_full)] if last_full > first_full else []
+    spans += [(MessageDay, start, first_full if spans else end)]
+    if spans[0][0] is MessageMonth:
+        spans.append((MessageDay, last_full, end))
+    for table, lo, hi in spans:
+        if lo >= hi:
+            continue
+        column = table.month if table is MessageMonth else table.day
+        columns = [getattr(table, key) for key in keys]
+        rolled = select(*columns, func.sum(table.turns)).where(column >= lo, column < hi)
         if filters.language:
-            rolled = rolled.where(MessageDay.language.in_([filters.language, f"{filters.language}-Cyrl"]))
+            rolled = rolled.where(table.language.in_([filters.language, f"{filters.language}-Cyrl"]))
         if filters.channel:
-            rolled = rolled.where(MessageDay.channel == filters.channel)
+            rolled = rolled.where(table.channel == filters.channel)
         for row in session.execute(rolled.group_by(*columns)):
-            totals[tuple(row[:-1])] = int(row[-1])
+            key = tuple(row[:-1])
+            totals[key] = totals.get(key, 0) + int(row[-1])
     if split < filters.until:
         live = _scoped(
             select(Message.created_at, Message.language, Message.card)

@@ -233,8 +233,21 @@ class MessageDay(Base):
     turns: Mapped[int] = mapped_column(Integer)
 
 
+class MessageMonth(Base):
+    """The same counts per calendar month, summed from message_days once a month is over: a year is 12 rows
+    per language, channel and card."""
+
+    __tablename__ = "message_months"
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # its first day
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    card: Mapped[str] = mapped_column(String(80), primary_key=True)
+    turns: Mapped[int] = mapped_column(Integer)
+
+
 class RollupState(Base):
-    """The last day rolled up into message_days."""
+    """How far each roll-up has counted: the last day (message_days) or the first day of the last month."""
 
     __tablename__ = "rollup_state"
 

@@ -17,7 +17,17 @@ from starlette.testclient import TestClient
 from bot import dashboard
 from bot import messages as M
 from bot.dialogue import Incoming
-from bot.models import Escalation, Feedback, GapDecision, Message, MessageDay, Unanswered, User, utcnow
+from bot.models import (
+    Escalation,
+    Feedback,
+    GapDecision,
+    Message,
+    MessageDay,
+    MessageMonth,
+    Unanswered,
+    User,
+    utcnow,
+)
 from bot.rollups import roll_up
 from bot.runtime import Runtime, build_runtime
 from bot.store import Store
@@ -85,14 +95,21 @@ def test_aggregates_by_language_channel_and_week(rt: Runtime) -> None:
         assert sum(n for _week, n in dashboard.demand_by_week(session, month(now))) == 7
         gaps = dashboard.gaps(session, month(now, language="uz"))
         # Counting finished days into message_days changes no figure; counting again changes nothing either.
-        before = [f(session, month(now, **kw)) for f in (dashboard.demand, dashboard.demand_by_week,
-                  dashboard.handoff_rate) for kw in ({}, {"channel": "telegram"}, {"language": "ru"})]
+        periods = [month(now, **kw) for kw in ({}, {"channel": "telegram"}, {"language": "ru"})]
+        # ...and four months, so whole calendar months are read from message_months.
+        periods += [dashboard.Filters(now - dt.timedelta(days=120), now + dt.timedelta(days=1)),
+                    dashboard.Filters((now - dt.timedelta(days=120)).replace(day=1), now + dt.timedelta(days=1))]
+        before = [f(session, period) for f in (dashboard.demand, dashboard.demand_by_week, dashboard.handoff_rate)
+                  for period in periods]
     for _ in range(2):
         with rt.store.session() as session:
             assert roll_up(session, now.date()) >= (1 if _ == 0 else 0)
-            after = [f(session, month(now, **kw)) for f in (dashboard.demand, dashboard.demand_by_week,
-                     dashboard.handoff_rate) for kw in ({}, {"channel": "telegram"}, {"language": "ru"})]
+            after = [f(session, period) for f in (dashboard.demand, dashboard.demand_by_week, dashboard.handoff_rate)
+                     for period in periods]
+            months = session.scalar(select(func.sum(MessageMonth.turns)))
+            over = session.scalar(select(func.sum(MessageDay.turns)).where(MessageDay.day < now.date().replace(day=1)))
         assert after == before
+        assert months is not None and months >= 1 and months == over  # only months that are over are summed
     with rt.store.session() as session:
         assert session.scalar(select(func.sum(MessageDay.turns))) == 7  # finished days only: not today's one
     assert [g.gap.count for g in gaps][:1] == [4]  # four ways of asking about the driving licence: one row
