@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from bot.gaps import Gap, Question, cluster
 from bot.models import Escalation, Feedback, GapDecision, Message, MessageDay, MessageMonth, Unanswered, User
-from bot.rollups import months_rolled_until, next_month, rolled_until
+from bot.rollups import month_start, months_rolled_until, next_month, rolled_until
 
-MAX_GAP_QUESTIONS = 2000  # the newest this many are grouped; older ones are in earlier weeks' views
+MAX_GAP_QUESTIONS = 2000  # the newest this many in the period are grouped (narrow the dates or language for older ones)
 DECISIONS = ("new_card", "covered", "out_of_scope")
+LONG_PERIOD_DAYS = 93  # longer periods are charted by month, not by week
 
 @dataclass(frozen=True)
 class Filters:
@@ -105,14 +106,15 @@ def _turns(session: Session, filters: Filters, *keys: str) -> dict[tuple[Any, ..
         if lo >= hi:
             continue
         column = table.month if table is MessageMonth else table.day
-        columns = [getattr(table, key) for key in keys]
+        # "month" on the daily table is its day, turned into the month below.
+        columns = [getattr(table, "day" if key == "month" and table is MessageDay else key) for key in keys]
         rolled = select(*columns, func.sum(table.turns)).where(column >= lo, column < hi)
         if filters.language:
             rolled = rolled.where(table.language.in_([filters.language, f"{filters.language}-Cyrl"]))
         if filters.channel:
             rolled = rolled.where(table.channel == filters.channel)
         for row in session.execute(rolled.group_by(*columns)):
-            key = tuple(row[:-1])
+            key = tuple(month_start(v) if k == "month" else v for k, v in zip(keys, row[:-1]))
             totals[key] = totals.get(key, 0) + int(row[-1])
     if split < filters.until:
         live = _scoped(
@@ -122,7 +124,8 @@ def _turns(session: Session, filters: Filters, *keys: str) -> dict[tuple[Any, ..
             Filters(split, filters.until, filters.language, filters.channel), Message.created_at, Message.language,
         )
         for at, language, card in session.execute(live):
-            fields = {"day": at.date(), "language": str(language or ""), "card": str(card or "")}
+            fields = {"day": at.date(), "month": month_start(at.date()), "language": str(language or ""),
+                      "card": str(card or "")}
             key = tuple(fields[k] for k in keys)
             totals[key] = totals.get(key, 0) + 1
     return totals
@@ -137,6 +140,13 @@ def demand(session: Session, filters: Filters) -> list[tuple[str, str, int]]:
     counts = {(str(card), str(lang)): n for (card, lang), n in _turns(session, filters, "card", "language").items()
               if card}
     return [(card, lang, n) for (card, lang), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def demand_over_time(session: Session, filters: Filters) -> list[tuple[str, int]]:
+    """(week, questions) for a period of up to three months; (month, questions) for a longer one."""
+    if filters.until - filters.since <= dt.timedelta(days=LONG_PERIOD_DAYS):
+        return demand_by_week(session, filters)
+    return sorted((month.strftime("%Y-%m"), n) for (month,), n in _turns(session, filters, "month").items())
 
 
 def demand_by_week(session: Session, filters: Filters) -> list[tuple[str, int]]:

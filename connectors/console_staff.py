@@ -58,7 +58,7 @@ class StaffPages:
         self._sections: dict[str, Callable[[Any, board.Filters], tuple[list[str], list[list[Any]]]]] = {
             "gaps": self._csv_gaps,
             "demand": lambda s, f: (["card", "language", "answers"], [list(r) for r in board.demand(s, f)]),
-            "weekly": lambda s, f: (["week", "questions"], [list(r) for r in board.demand_by_week(s, f)]),
+            "weekly": lambda s, f: (["period", "questions"], [list(r) for r in board.demand_over_time(s, f)]),
             "helpful": lambda s, f: (["card", "language", "helpful", "not_helpful"],
                                      [list(r) for r in board.helpfulness(s, f)]),
             "handoff_rate": lambda s, f: (["language", "turns", "handoffs"], [list(r) for r in board.handoff_rate(s, f)]),
@@ -91,7 +91,7 @@ class StaffPages:
         with self.store.session() as session:
             gaps = board.gaps(session, f)
             demand = board.demand(session, f)
-            weekly = board.demand_by_week(session, f)
+            weekly = board.demand_over_time(session, f)
             helpful = board.helpfulness(session, f)
             rates = board.handoff_rate(session, f)
             handoff_cards = board.handoff_cards(session, f)
@@ -102,10 +102,11 @@ class StaffPages:
             values: dict[str, Any] = {
                 "f": board.Filters(f.since, f.until - dt.timedelta(days=1), f.language, f.channel),
                 "languages": [(code, native_name(code)) for code in LANGUAGES], "channels": CHANNELS,
-                "gaps": gaps, "decision_labels": DECISION_LABELS, "cards": sorted(self.runtime.engine.content.cards), "csv": csv_link,
+                "gaps": gaps, "max_questions": board.MAX_GAP_QUESTIONS, "decision_labels": DECISION_LABELS, "cards": sorted(self.runtime.engine.content.cards), "csv": csv_link,
                 "back": "/console/dashboard?" + urlencode(query),
                 "demand_chart": bars(sorted(totals.items(), key=lambda i: -i[1])[:15], "Answers per card (top 15)"),
-                "weekly_chart": bars(weekly, "Questions per week"),
+                "weekly_chart": bars(weekly, "Questions per week" if f.until - f.since <= dt.timedelta(
+                    days=board.LONG_PERIOD_DAYS) else "Questions per month"),
                 "handoff_chart": bars([(lang, round(100 * h / t, 1) if t else 0.0) for lang, t, h in rates],
                                       "Handed to a person, per 100 turns, by language", "%"),
                 "handoff_cards_chart": bars([(c, float(n)) for c, n in handoff_cards], "Cards most often followed by a handoff"),

@@ -99,12 +99,12 @@ def test_aggregates_by_language_channel_and_week(rt: Runtime) -> None:
         # ...and four months, so whole calendar months are read from message_months.
         periods += [dashboard.Filters(now - dt.timedelta(days=120), now + dt.timedelta(days=1)),
                     dashboard.Filters((now - dt.timedelta(days=120)).replace(day=1), now + dt.timedelta(days=1))]
-        before = [f(session, period) for f in (dashboard.demand, dashboard.demand_by_week, dashboard.handoff_rate)
+        before = [f(session, period) for f in (dashboard.demand, dashboard.demand_by_week, dashboard.demand_over_time, dashboard.handoff_rate)
                   for period in periods]
     for _ in range(2):
         with rt.store.session() as session:
             assert roll_up(session, now.date()) >= (1 if _ == 0 else 0)
-            after = [f(session, period) for f in (dashboard.demand, dashboard.demand_by_week, dashboard.handoff_rate)
+            after = [f(session, period) for f in (dashboard.demand, dashboard.demand_by_week, dashboard.demand_over_time, dashboard.handoff_rate)
                      for period in periods]
             months = session.scalar(select(func.sum(MessageMonth.turns)))
             over = session.scalar(select(func.sum(MessageDay.turns)).where(MessageDay.day < now.date().replace(day=1)))
