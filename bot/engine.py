@@ -177,7 +177,7 @@ class Engine:
         delivered = self._collect(turn)
         command, *args = text.split()
         name = command.lower().split("@")[0]
-        escalation = self.handoff.active_for(session, user)
+        escalation = self.store.open_escalation(session, user)
         if delivered and not any(c.isalpha() for c in text):
             pass  # "?" sent only to pick up a waiting reply
         elif name.startswith("/") and name in self._commands:

@@ -14,13 +14,13 @@ from bot import messages as M
 from bot.config import HandoffSettings
 from bot.i18n import Translator, native_name
 from bot.models import (
-    ACTIVE_STATUSES,
     WAITING_STATUSES,
     Escalation,
     EscalationEvent,
     Outbox,
     StaffMember,
     User,
+    as_utc,
     utcnow,
 )
 from bot.privacy import mask
@@ -73,9 +73,7 @@ class Handoff:
              candidates: list[str]) -> Opened:
         """Open an escalation (or raise the priority of the open one) and offer it to whoever is on duty."""
         now = self.clock()
-        existing = session.scalar(
-            select(Escalation).where(Escalation.user_id == user.id, Escalation.status.in_(ACTIVE_STATUSES))
-        )
+        existing = self.store.open_escalation(session, user)
         if existing is not None:
             if priority == "urgent" and existing.priority != "urgent":
                 existing.priority = "urgent"
@@ -122,12 +120,6 @@ class Handoff:
         escalation.satisfaction = SATISFACTION_SCORES[score]
         self._event(session, escalation, escalation.status, "person", f"satisfaction {score}")
         return True
-
-    def active_for(self, session: Session, user: User) -> Escalation | None:
-        """The person's unfinished escalation, if any."""
-        return session.scalar(
-            select(Escalation).where(Escalation.user_id == user.id, Escalation.status.in_(ACTIVE_STATUSES))
-        )
 
     # ----- routing -----------------------------------------------------------------------------
 
@@ -193,7 +185,7 @@ class Handoff:
         return changed
 
     def _advance(self, session: Session, escalation: Escalation, now: dt.datetime) -> int:
-        created = _aware(escalation.created_at)
+        created = as_utc(escalation.created_at)
         if now - created >= dt.timedelta(hours=self.settings.expire_after_hours):
             self._finish(session, escalation, "expired", "system", now)
             self._to_person(session, escalation, "expired", self.t.text(escalation.language, M.HANDOFF_EXPIRED))
@@ -206,7 +198,7 @@ class Handoff:
             return 0
         timeouts = {LEVEL_LANGUAGE: self.settings.claim_timeout_minutes,
                     LEVEL_EVERYONE: self.settings.widen_timeout_minutes}
-        waited = now - _aware(escalation.offered_at or created)
+        waited = now - as_utc(escalation.offered_at or created)
         limit = timeouts.get(escalation.offer_level)
         if limit is not None and waited >= dt.timedelta(minutes=limit):
             self._offer(session, escalation, escalation.offer_level + 1, now)
@@ -337,8 +329,3 @@ class Handoff:
         session.add(Outbox(dedupe_key=key, audience="staff", channel="telegram", address=str(staff.telegram_chat_id),
                            escalation_id=escalation.id, payload={"messages": [text], "quick_replies": buttons},
                            status="pending"))
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes; everything is stored in UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

@@ -10,19 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import WAITING_STATUSES, Escalation
+from bot.models import WAITING_STATUSES, Escalation, as_utc
 from bot.roster import Calendar
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _minutes(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
-    start, end = _aware(start), _aware(end)
-    return None if start is None or end is None else (end - start).total_seconds() / 60
+    return None if start is None or end is None else (as_utc(end) - as_utc(start)).total_seconds() / 60
 
 
 def _summary(values: list[float]) -> dict[str, float | int | None]:
@@ -52,7 +45,7 @@ def handoff_measures(session: Session, since: dt.datetime, until: dt.datetime,
     opened_by_hour: dict[int, int] = defaultdict(int)
     satisfaction: dict[str, list[int]] = defaultdict(list)
     for row in rows:
-        hour = calendar.local(_aware(row.created_at) or dt.datetime.now(dt.UTC)).hour
+        hour = calendar.local(as_utc(row.created_at)).hour
         opened_by_hour[hour] += 1
         if (first := _minutes(row.created_at, row.first_reply_at)) is not None:
             reply[row.language].append(first)

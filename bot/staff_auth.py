@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
 from bot.config import LANGUAGES
-from bot.models import StaffMember, StaffSession, utcnow
+from bot.models import StaffMember, StaffSession, as_utc, utcnow
 from bot.roster import parse_hours
 from bot.store import Store
 
@@ -102,9 +102,8 @@ def session_user(store: Store, token: str | None) -> ConsoleUser | None:
         row = session.get(StaffSession, _token_hash(token))
         if row is None:
             return None
-        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
         staff = session.get(StaffMember, row.staff_id)
-        if expires < utcnow() or staff is None or not staff.active:
+        if as_utc(row.expires_at) < utcnow() or staff is None or not staff.active:
             return None
         return ConsoleUser(staff.id, staff.login, staff.name, staff.role, tuple(staff.languages), row.csrf)
 

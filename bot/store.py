@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import retention
-from bot.models import ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, utcnow
+from bot.models import ACTIVE_STATUSES, ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, utcnow
 from bot.privacy import mask
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -119,9 +119,9 @@ class Store:
         session.add(Unanswered(user_id=user.id, text=mask(text), language=language, candidates=candidates))
 
     def open_escalation(self, session: Session, user: User) -> Escalation | None:
-        """The person's escalation still waiting for a human, if any."""
+        """The person's unfinished escalation (waiting for a human or with one), if any."""
         return session.scalar(
-            select(Escalation).where(Escalation.user_id == user.id, Escalation.status == "open")
+            select(Escalation).where(Escalation.user_id == user.id, Escalation.status.in_(ACTIVE_STATUSES))
         )
 
     def escalate(

@@ -21,7 +21,7 @@ from bot.handoff import HandoffError, base_language
 from bot.handoff_stats import handoff_measures
 from bot.i18n import native_name
 from bot.outbox import Outbound
-from bot.models import ACTIVE_STATUSES, WAITING_STATUSES, Escalation, EscalationEvent, StaffMember, utcnow
+from bot.models import ACTIVE_STATUSES, WAITING_STATUSES, Escalation, EscalationEvent, StaffMember, as_utc, utcnow
 from bot.staff_auth import ConsoleUser, log_in, log_out, session_user
 from connectors.console_staff import StaffPages
 
@@ -67,8 +67,7 @@ async def read_form(request: Request) -> dict[str, str]:
 def _age(value: dt.datetime | None, now: dt.datetime) -> str:
     if value is None:
         return ""
-    value = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    minutes = int((now - value).total_seconds() // 60)
+    minutes = int((now - as_utc(value)).total_seconds() // 60)
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
 
 
@@ -195,7 +194,7 @@ class Console:
             values = {
                 "e": escalation, "language_name": native_name(escalation.language),
                 "assignee": assignee.name if assignee else None,
-                "events": [{"at": self.handoff.calendar.local(ev.at if ev.at.tzinfo else ev.at.replace(tzinfo=dt.UTC))
+                "events": [{"at": self.handoff.calendar.local(as_utc(ev.at))
                             .strftime("%Y-%m-%d %H:%M"), "status": ev.status, "actor": ev.actor, "detail": ev.detail}
                            for ev in events],
                 "waiting": escalation.status in WAITING_STATUSES,

@@ -69,13 +69,15 @@ def minimal_update(data: Any, is_staff: Callable[[int], bool] = lambda _chat: Fa
         text = message["text"] if isinstance(message.get("text"), str) else ""
         staff = private and isinstance(chat_id, int) and is_staff(chat_id)
         payload = {"kind": "message" if private else "group", "chat_id": chat_id, "user_id": sender.get("id", chat_id),
-                   "language_code": sender.get("language_code"), "text": text if staff else mask(text)}
+                   "language_code": sender.get("language_code"), "text": text if staff else mask(text), "staff": staff}
     elif query.get("from"):
         person = _dict(query["from"])
         chat = _dict(_dict(query.get("message")).get("chat"))
-        payload = {"kind": "callback", "chat_id": chat.get("id", person.get("id")),
+        chat_id = chat.get("id", person.get("id"))
+        payload = {"kind": "callback", "chat_id": chat_id,
                    "user_id": person.get("id"), "language_code": person.get("language_code"),
-                   "callback_id": query.get("id"), "text": str(query.get("data") or "")}
+                   "callback_id": query.get("id"), "text": str(query.get("data") or ""),
+                   "staff": isinstance(chat_id, int) and is_staff(chat_id)}
     else:
         return update_id, "", {"kind": "ignored"}
     if not isinstance(payload["chat_id"], int):
@@ -267,7 +269,7 @@ class TelegramChannel:
             except BadRequest:  # too old to answer: the reply below still goes out
                 pass
         chat_id = int(payload["chat_id"])
-        if self.desk is not None and await asyncio.to_thread(self.desk.is_staff_chat, chat_id):
+        if self.desk is not None and payload.get("staff"):  # looked up once, when the update was recorded
             for text, buttons in await asyncio.to_thread(self.desk.handle, chat_id, str(payload.get("text", ""))):
                 await self.send(chat_id, text, keyboard(Reply("en", "info", quick_replies=buttons)))
             await self.outbound.send_due()  # what the interpreter's action queued for the person

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Bot
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.runtime import build_runtime
 from connectors.telegram import TelegramChannel
 from connectors.telegram_desk import StaffDesk
 from tests.handoff_helpers import WORKDAY, Clock, add_team, handoff_settings
+from tests.test_telegram import OfflineRequest
 
 UPDATE = {
     "update_id": 918273645,
@@ -26,21 +27,12 @@ UPDATE = {
 }
 
 
-class LoggingRequest(BaseRequest):
-    """The Bot API as a file: every sendMessage is appended (and synced) before it is acknowledged."""
+class LoggingRequest(OfflineRequest):
+    """The offline Bot API, plus a file: every sendMessage is appended (and synced) before it is acknowledged."""
 
     def __init__(self, log_path: Path) -> None:
+        super().__init__()
         self.log_path = log_path
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 5.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
@@ -51,10 +43,7 @@ class LoggingRequest(BaseRequest):
                 handle.write(json.dumps({"chat_id": params.get("chat_id"), "text": params.get("text")}) + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
-            result: Any = {"message_id": 1, "date": 0, "chat": {"id": params.get("chat_id"), "type": "private"}}
-        else:
-            result = True
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return await super().do_request(url, method, request_data)
 
 
 async def main(database_url: str, model_dir: str, log_path: str, step: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import threading
@@ -28,11 +29,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def server(runtime: Runtime) -> Iterator[str]:
+@contextlib.contextmanager
+def _serve(runtime: Runtime) -> Iterator[str]:
+    """The web app on a free loopback port, in a thread, for as long as the block runs."""
     port = _free_port()
-    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
+    instance = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -40,9 +41,17 @@ def server(runtime: Runtime) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(runtime: Runtime) -> Iterator[str]:
+    with _serve(runtime) as url:
+        yield url
 
 
 def test_chat_in_a_real_browser(server: str, tmp_path: Path) -> None:
@@ -111,18 +120,8 @@ def handoff_server(tmp_path: Path, model_dir: Path, database_url: str,
     runtime = build_runtime(handoff_settings(tmp_path, model_dir, database_url))
     runtime.handoff.clock = Clock(WORKDAY)
     add_team(runtime.store)
-    port = _free_port()
-    instance = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with _serve(runtime) as url:
+        yield url
     runtime.store.engine.dispose()
 
 
@@ -177,18 +176,8 @@ def staff_server(tmp_path: Path, model_dir: Path, database_url: str,
     for user, lang in (("sub-vi", "vi"), ("sub-km", "km")):
         runtime.engine.handle(Incoming("web", user, f"/lang {lang}"))
         runtime.engine.handle(Incoming("web", user, "/subscribe"))
-    port = _free_port()
-    instance = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", runtime
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with _serve(runtime) as url:
+        yield url, runtime
     runtime.store.engine.dispose()
 
 
