@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Protocol
 
 from bot.dialogue import Incoming, QuickReply, Reply
+
+
+MAX_USER_ID_CHARS = 128
+
+
+def usable_user_id(value: object) -> bool:
+    """A channel's user id is kept as the address for later replies: printable text (PostgreSQL, for one,
+    refuses NUL characters) of a sensible length."""
+    return (isinstance(value, str) and 0 < len(value) <= MAX_USER_ID_CHARS
+            and not any(unicodedata.category(c).startswith("C") for c in value))
 
 
 class ReplyHandler(Protocol):

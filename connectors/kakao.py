@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from bot import messages as M
 from bot.dialogue import Incoming, QuickReply, Reply
-from connectors.base import ReplyHandler, split_text
+from connectors.base import ReplyHandler, split_text, usable_user_id
 from nlu.langid import detect
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ def parse_request(data: Any) -> KakaoRequest:
     user = user_request.get("user")
     if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
         raise KakaoRequestError("userRequest.user.id is missing")
+    if not usable_user_id(user["id"]):
+        raise KakaoRequestError("userRequest.user.id must be printable text of at most 128 characters")
     utterance = user_request.get("utterance")
     if not isinstance(utterance, str):
         raise KakaoRequestError("userRequest.utterance must be a string")

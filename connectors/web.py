@@ -22,6 +22,7 @@ from bot.dialogue import Incoming
 from bot.i18n import native_name
 from bot.outbox import Outbound
 from bot.rollups import roll_up
+from connectors.base import MAX_USER_ID_CHARS, usable_user_id
 from connectors.console import Console
 from connectors.kakao import KakaoSkill
 from connectors.openapi import openapi
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
-MAX_USER_CHARS = 128
 HOUSEKEEPING_SECONDS = 5.0
 _PAGE = Path(__file__).resolve().parent / "web_page.html"
 
@@ -67,6 +67,13 @@ async def _json_body(request: Request) -> dict[str, Any]:
     return data
 
 
+def _check_user(user: Any) -> str:
+    """The web chat's user id, or a 422 saying what it must look like."""
+    if not usable_user_id(user):
+        raise BadRequest(422, f'"user" must be printable text of 1 to {MAX_USER_ID_CHARS} characters')
+    return str(user)
+
+
 def create_app(runtime: Runtime) -> Starlette:
     """The web app around one runtime."""
     languages = runtime.config.settings.languages
@@ -76,8 +83,7 @@ def create_app(runtime: Runtime) -> Starlette:
         try:
             data = await _json_body(request)
             user, text, lang = data.get("user"), data.get("text"), data.get("lang")
-            if not isinstance(user, str) or not 0 < len(user) <= MAX_USER_CHARS:
-                raise BadRequest(422, f'"user" must be a string of 1 to {MAX_USER_CHARS} characters')
+            user = _check_user(user)
             if not isinstance(text, str):
                 raise BadRequest(422, '"text" must be a string')
             if lang is not None and (not isinstance(lang, str) or lang.split("-")[0] not in languages):
@@ -122,8 +128,7 @@ def create_app(runtime: Runtime) -> Starlette:
         try:
             data = await _json_body(request)
             user = data.get("user")
-            if not isinstance(user, str) or not 0 < len(user) <= MAX_USER_CHARS:
-                raise BadRequest(422, f'"user" must be a string of 1 to {MAX_USER_CHARS} characters')
+            user = _check_user(user)
         except BadRequest as exc:
             return JSONResponse({"error": str(exc)}, status_code=exc.status)
         payloads = await run_in_threadpool(runtime.engine.outbound.take, "web", user)

@@ -172,3 +172,9 @@ def test_emoticon_or_picture_without_text_is_declined_politely(client: TestClien
     body = client.post("/webhooks/kakao", json=payload("empty_utterance.json")).json()
     text = body["template"]["outputs"][0]["simpleText"]["text"]
     assert body["version"] == "2.0" and "text" in text.lower()
+
+
+def test_user_key_that_cannot_be_an_address_is_refused(client: TestClient) -> None:
+    body = payload("utterance.json")
+    body["userRequest"]["user"]["id"] = "key\x00with-nul"
+    assert client.post("/webhooks/kakao", json=body).status_code == 400

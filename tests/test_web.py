@@ -87,3 +87,11 @@ def test_openapi_description_matches_a_real_reply(client: TestClient) -> None:
     assert set(schema["required"]) <= set(reply)
     assert set(reply) <= set(schema["properties"])
     assert reply["action"] in schema["properties"]["action"]["enum"]
+
+
+def test_user_ids_that_cannot_be_an_address_are_refused(client: TestClient) -> None:
+    # The id is kept as the address for team replies; PostgreSQL refuses NUL characters in text.
+    for user in ("a\x00b", "tab\there", "x" * 129):
+        assert client.post("/api/chat", json={"user": user, "text": "hello"}).status_code == 422
+        assert client.post("/api/inbox", json={"user": user}).status_code == 422
+    assert client.post("/api/chat", json={"user": "웹-사용자-1", "text": "hello"}).status_code == 200
