@@ -45,12 +45,11 @@ from nlu.classifier import CardClassifier
 from nlu.understand import Understander
 config = load_settings({str(ROOT / 'config.yml')!r}, environ={{}})
 started = time.perf_counter()
-classifier = CardClassifier.load(Path({str(model_dir)!r}), config.settings.nlu.encoder)
+classifier = CardClassifier.load(Path({str(model_dir)!r}), config.settings.nlu.encoder, config.settings.nlu.fast_path)
 understander = Understander(classifier, danger_detector(load_content(config)))
 load = time.perf_counter() - started
 texts = json.loads(sys.stdin.read())
-for text in texts[:40]:  # warm-up: the first message of each language loads its tokenizer
-    understander.read(text)
+understander.warm_up()  # as `newcomer serve` does at start: every tokenizer, and the encoder
 times = []
 for text in texts:
     t = time.perf_counter(); understander.read(text); times.append((time.perf_counter() - t) * 1000)

@@ -125,7 +125,7 @@ def ours_probe(config_path: Path, model_dir: Path, launched: float) -> None:
 
     config = load_settings(config_path, environ={})
     content = load_content(config)
-    reader = Understander(CardClassifier.load(model_dir, config.settings.nlu.encoder), danger_detector(content))
+    reader = Understander(CardClassifier.load(model_dir, config.settings.nlu.encoder, config.settings.nlu.fast_path), danger_detector(content))
     dev, test = questions(config, content)
     reader.read(dev[0].text)
     load = time.time() - launched

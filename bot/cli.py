@@ -54,7 +54,7 @@ def _model_is_current(config: LoadedSettings, examples: list[tuple[str, str, str
     from nlu.classifier import CardClassifier, fingerprint
 
     nlu = config.settings.nlu
-    model = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder)
+    model = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder, nlu.fast_path)
     if model.meta.get("fingerprint") != fingerprint(examples):
         print("the example questions changed since the model was trained: run `newcomer train`")
         return EXIT_FAILED
@@ -232,12 +232,13 @@ def _purge_job(config: LoadedSettings, store: Store) -> PurgeJob:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.runtime import build_runtime
+    from bot.runtime import build_runtime, warm_up_in_background
     from connectors.terminal import TerminalChat
 
     config = _config(args)
     _logging(config, terminal=True)
     runtime = build_runtime(config)
+    warm_up_in_background(runtime)
     TerminalChat(runtime.engine, user_id=args.user).run(sys.stdin, sys.stdout)
     return EXIT_OK
 
@@ -245,12 +246,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from bot.runtime import build_runtime
+    from bot.runtime import build_runtime, warm_up_in_background
     from connectors.web import create_app
 
     config = _config(args)
     _logging(config)
     runtime = build_runtime(config)
+    warm_up_in_background(runtime)
     host = args.host or config.settings.web.host
     port = args.port or config.settings.web.port
     job = _purge_job(config, runtime.store)
@@ -268,13 +270,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_telegram(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.runtime import build_runtime
+    from bot.runtime import build_runtime, warm_up_in_background
     from connectors.telegram import TelegramChannel, bot_from_environment
     from connectors.telegram_desk import StaffDesk
 
     config = _config(args)
     _logging(config)
     runtime = build_runtime(config)
+    warm_up_in_background(runtime)
     job = _purge_job(config, runtime.store)
     bot, _secret = bot_from_environment(need_secret=False, api_url=config.settings.channels.telegram.api_url)
     channel = TelegramChannel(runtime.engine, runtime.store, bot, None, runtime.translator.text,

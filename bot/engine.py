@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,7 +86,6 @@ class Engine:
         self.handoff = handoff or Handoff(store, settings.handoff, translator)
         self.outbound = Outbound(store)
         self.spool = spool
-        self._nlu_lock = threading.Lock()  # the sentence encoder is not re-entrant
         self._language_names = self._build_language_names()
         self._commands: dict[str, Callable[[Turn, list[str]], None]] = {
             "/start": self._cmd_start,
@@ -232,8 +230,7 @@ class Engine:
     # ----- conversation ------------------------------------------------------------------------
 
     def _converse(self, turn: Turn, text: str, is_new: bool) -> None:
-        with self._nlu_lock:
-            reading = self.nlu.read(text, hint=turn.user.language or self._hint(turn.incoming.lang_hint))
+        reading = self.nlu.read(text, hint=turn.user.language or self._hint(turn.incoming.lang_hint))
         turn.tag = self._reply_tag(turn, reading)
         turn.reply.language = turn.tag
         decision = decide(reading, self.settings.nlu.thresholds)

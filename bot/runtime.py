@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ def danger_detector(content: ContentBase) -> DangerDetector:
 def _builtin_understander(config: LoadedSettings, content: ContentBase) -> Reader:
     """Our own classifier (ModelMissing if it has not been trained) with the danger lexicon."""
     nlu = config.settings.nlu
-    classifier = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder)
+    classifier = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder, nlu.fast_path)
     return Understander(classifier, danger_detector(content))
 
 
@@ -70,6 +71,14 @@ NLU_BACKENDS: dict[str, Callable[[LoadedSettings, ContentBase], Reader]] = {
 def build_understander(config: LoadedSettings, content: ContentBase) -> Reader:
     """The NLU backend named by nlu.backend in the settings, with the content's danger lexicon."""
     return NLU_BACKENDS[config.settings.nlu.backend](config, content)
+
+
+def warm_up_in_background(runtime: Runtime) -> threading.Thread:
+    """Load the NLU's tokenizers and encoder while the server starts taking messages (a message that
+    needs one before it is ready waits for it, as it would without the warm-up)."""
+    job = threading.Thread(target=runtime.understander.warm_up, name="nlu-warm-up", daemon=True)
+    job.start()
+    return job
 
 
 def build_runtime(config: LoadedSettings) -> Runtime:

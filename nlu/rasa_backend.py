@@ -73,6 +73,9 @@ class RasaUnderstander:
         # trust_env=False: the server is on loopback, so no proxy from the environment applies.
         self.client = client or httpx.Client(timeout=timeout, trust_env=False)
 
+    def warm_up(self) -> None:
+        """Nothing to load here: Rasa's server holds the model."""
+
     def rank(self, text: str) -> list[Ranked]:
         """Rasa's ranking for `text`, or the handoff ranking when Rasa cannot give one."""
         try:

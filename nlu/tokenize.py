@@ -1,4 +1,4 @@
-"""Per-language tokenisation with spaCy (MeCab for Korean, jieba, pyvi, PyThaiNLP, khmer-nltk) so no language loses its words."""
+"""Per-language tokenisation with spaCy (MeCab for Korean, pyvi, PyThaiNLP, khmer-nltk) so no language loses its words."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ _pipelines: dict[str, Callable[[str], list[str]]] = {}
 def _release() -> None:
     # natto's MeCab frees itself through cffi in __del__; at interpreter exit cffi may already be
     # gone, which prints a traceback. Dropping the pipelines while everything still exists avoids it.
-    _pipelines.clear()
+    with _lock:  # not while a warm-up thread is still loading one
+        _pipelines.clear()
     gc.collect()
 
 
@@ -76,13 +77,6 @@ def _korean() -> Callable[[str], list[str]]:
     return _spacy("ko")
 
 
-def _chinese() -> Callable[[str], list[str]]:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # it logs its dictionary build at DEBUG on its own handler
-    return _spacy("zh", {"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-
-
 def _khmer() -> Callable[[str], list[str]]:
     # Khmer writes without spaces between words: khmer-nltk's CRF segmenter finds them, then
     # spaCy's multi-language tokenizer splits punctuation inside each piece.
@@ -105,7 +99,9 @@ def _uzbek() -> Callable[[str], list[str]]:
 _FACTORIES: dict[str, Callable[[], Callable[[str], list[str]]]] = {
     "ko": _korean,
     "en": lambda: _spacy("en"),
-    "zh": _chinese,
+    # spaCy's own Chinese segmenter, one character a token: word and character bigrams then carry
+    # the words. jieba found no more cards on the dev split and cost 80 MB and a second to load.
+    "zh": lambda: _spacy("zh"),
     "vi": lambda: _spacy("vi"),
     "km": _khmer,
     "uz": _uzbek,
@@ -116,7 +112,7 @@ _FACTORIES: dict[str, Callable[[], Callable[[str], list[str]]]] = {
 
 
 def tokenizer_for(lang: str) -> Callable[[str], list[str]]:
-    """The tokenizer of one language, loaded on first use (jieba, pyvi and PyThaiNLP take ~1 s)."""
+    """The tokenizer of one language, loaded on first use (pyvi and PyThaiNLP take ~1 s)."""
     if lang not in _FACTORIES:
         raise ValueError(f"no tokenizer for language {lang!r}")
     with _lock:
