@@ -4,15 +4,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlu.lexicons import NEPALI_ROMAN, KOREAN_ROMAN, UZBEK_CYRILLIC_WORDS, VIETNAMESE_PLAIN
+from nlu.lexicons import (
+    ENDINGS,
+    ENGLISH_COMMON,
+    KOREAN_GRAMMAR,
+    KOREAN_ROMAN,
+    MASH,
+    NEUTRAL_LATIN,
+    PHRASES,
+    NEPALI_ROMAN,
+    RUSSIAN_COMMON,
+    UZBEK_CYRILLIC_WORDS,
+    UZBEK_LATIN,
+    VIETNAMESE_PLAIN,
+)
 
 LANGUAGES = ("ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru")
-_LATIN_LANGS = ["en", "vi", "uz"]
-_WORD = re.compile(r"[^\W\d_]+(?:['’ʻʼ`][^\W\d_]+)*", re.UNICODE)
+_LATIN_LANGS = ["en", "vi", "uz"]  # what the character model tells apart
+_WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`][^\W\d_]+)*", re.UNICODE)
+_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`"})
 _UZ_CYRILLIC_LETTERS = set("ўқғҳЎҚҒҲ")
+_UZ_PLAIN = str.maketrans("ўқғҳ", "укгх")
+# An all-capitals short word (ARC, KIIP, ID, SIM) is a borrowed term in every language.
+_ACRONYM = re.compile(r"[A-Z]{1,5}")
 
 # Script of a character, by Unicode block: the cheapest and surest signal for six of the nine.
 _SCRIPT_RANGES = (
@@ -28,6 +46,25 @@ _SCRIPT_RANGES = (
     ("Cyrl", 0x0400, 0x04FF),
 )
 _SCRIPT_LANG = {"Hang": "ko", "Hani": "zh", "Thai": "th", "Khmr": "km", "Deva": "ne"}
+# Which scripts a hinted language is written in, to break a tie between scripts.
+_LANG_SCRIPTS = {"ko": {"Hang"}, "zh": {"Hani"}, "th": {"Thai"}, "km": {"Khmr"}, "ne": {"Deva", "Latn"},
+                 "ru": {"Cyrl"}, "uz": {"Latn", "Cyrl"}, "en": {"Latn"}, "vi": {"Latn"}}
+
+# Letters only Vietnamese uses among our Latin-script languages (after NFC): one is enough.
+_VI_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ") | frozenset(
+    "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+)
+# A Vietnamese syllable written without marks: onset, vowel nucleus, final. English words rarely fit
+# ("bus", "card", "phone" do not), romanised Nepali and Uzbek words (many syllables) almost never.
+_VI_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"(?:uye|uya|oai|oay|oeo|uoi|uou|ươi|ieu|yeu|uay|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uy|ye|[aeiouy])"
+    r"(?:ng|nh|ch|[cmnpt])?"
+)
+# Uzbek Latin: o' and g' (with any apostrophe look-alike), and q not followed by u.
+_UZ_LATIN_MARK = re.compile(r"[og]'[a-z]|q(?!u)")
+
+Votes = dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -56,18 +93,95 @@ def char_script(char: str) -> str | None:
     return None
 
 
-def word_scripts(text: str) -> dict[str, int]:
-    """How many words of each script a message has (a word is counted once, by its first letter).
+# Chinese, Thai and Khmer are written without spaces: a run of their letters is a phrase, not a word,
+# so it counts as about one word per this many letters.
+_LETTERS_PER_WORD = {"Hani": 2, "Thai": 4, "Khmr": 4}
 
-    Words, not letters, are counted so that "Где получить 외국인등록증?" stays Russian: one Korean
-    term inside a Russian sentence should not outweigh it.
+
+def _word_weight(word: str, script: str, korean_grammar: bool) -> float:
+    """How much one word says about the sentence's language.
+
+    A Hangul word with a Korean ending shows Korean grammar, so it counts double; without any such
+    word, Hangul words are nouns borrowed into another language's sentence ("체류지 변경 qayerda
+    qilinadi", "사회통합프로그램 платный?") and count half, as acronyms (ARC, KIIP) do. A Latin
+    word counts a little less than one of another script: Latin terms are borrowed everywhere.
     """
-    counts: dict[str, int] = {}
+    if script == "Hang":
+        return 2.0 if KOREAN_GRAMMAR.search(word) else 0.9 if korean_grammar else 0.5
+    if script == "Latn":
+        return 0.5 if _ACRONYM.fullmatch(word) else 0.9
+    return max(1.0, len(word) / _LETTERS_PER_WORD.get(script, len(word)))
+
+
+def _script_runs(text: str) -> list[tuple[str, str]]:
+    """(script, run) for each run of letters of one script: "시민제안怎么写" is a Korean term and Chinese."""
+    runs: list[tuple[str, str]] = []
     for word in re.findall(r"\w+", text):
-        script = next((s for s in map(char_script, word) if s), None)
-        if script:
-            counts[script] = counts.get(script, 0) + 1
+        current, start = None, 0
+        for index, char in enumerate(word):
+            script = char_script(char)
+            if script and script != current:
+                if current:
+                    runs.append((current, word[start:index]))
+                current, start = script, index
+        if current:
+            runs.append((current, word[start:]))
+    return runs
+
+
+def word_scripts(text: str) -> dict[str, float]:
+    """How much of a message is in each script, counted by words, not letters.
+
+    Words are counted so that "Где получить 외국인등록증?" stays Russian: one Korean term inside a
+    Russian sentence should not outweigh it.
+    """
+    runs = _script_runs(text)
+    korean_grammar = any(script == "Hang" and KOREAN_GRAMMAR.search(run) for script, run in runs)
+    counts: dict[str, float] = {}
+    for script, run in runs:
+        counts[script] = counts.get(script, 0.0) + _word_weight(run, script, korean_grammar)
     return counts
+
+
+def _split_vote(votes: Votes, word: str, lexicons: dict[str, frozenset[str]]) -> bool:
+    """A word found in several lists (ko: Vietnamese "không", Nepali "of") splits its one vote."""
+    owners = [lang for lang, lexicon in lexicons.items() if word in lexicon]
+    for lang in owners:
+        votes[lang] = votes.get(lang, 0.0) + 1.0 / len(owners)
+    return bool(owners)
+
+
+_LATIN_LEXICONS = {"en": ENGLISH_COMMON, "vi": VIETNAMESE_PLAIN, "ko": KOREAN_ROMAN, "ne": NEPALI_ROMAN,
+                   "uz": UZBEK_LATIN}
+# Weaker clues for a word in none of the lists: (language, test, weight), first match only.
+_LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
+    ("vi", lambda w: any(c in _VI_LETTERS for c in w), 3.0),
+    ("uz", lambda w: bool(_UZ_LATIN_MARK.search(w)), 1.5),
+    ("ne", lambda w: bool(ENDINGS["ne"].fullmatch(w)), 0.7),
+    ("ko", lambda w: bool(ENDINGS["ko"].fullmatch(w)), 0.7),
+    ("uz", lambda w: bool(ENDINGS["uz"].fullmatch(w)), 0.7),
+    ("vi", lambda w: len(w) <= 7 and bool(_VI_SYLLABLE.fullmatch(w)), 0.4),
+)
+
+
+def _latin_votes(words: list[str]) -> Votes:
+    votes: Votes = {}
+    index = 0
+    while index < len(words):
+        word = words[index]
+        phrase = PHRASES.get(" ".join(words[index : index + 2]))
+        if phrase:
+            votes[phrase] = votes.get(phrase, 0.0) + 2.0
+            index += 2
+            continue
+        index += 1
+        if _split_vote(votes, word, _LATIN_LEXICONS):
+            continue
+        for lang, test, weight in _LATIN_CLUES:
+            if test(word):
+                votes[lang] = votes.get(lang, 0.0) + weight
+                break
+    return votes
 
 
 @lru_cache(maxsize=1)
@@ -76,45 +190,97 @@ def _identifier():  # type: ignore[no-untyped-def]
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(_LATIN_LANGS)
+    # set_languages keeps the weights of all 97 languages for a later reset (28 MB); we never reset.
+    ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
     return ident
 
 
-def _words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
+def _model_probabilities(text: str) -> Votes:
+    return {str(lang): float(prob) for lang, prob in _identifier().rank(text)}
 
 
-def _lexicon_share(words: list[str], lexicon: frozenset[str]) -> float:
-    return sum(w in lexicon for w in words) / len(words) if words else 0.0
+def _latin_words(text: str) -> list[str]:
+    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok" and keyboard mash left out."""
+    words = []
+    for word in _WORD.findall(unicodedata.normalize("NFC", text)):
+        if char_script(word[0]) != "Latn" or _ACRONYM.fullmatch(word):
+            continue
+        plain = word.casefold().translate(_APOSTROPHES)
+        if plain not in NEUTRAL_LATIN and not MASH.fullmatch(plain):
+            words.append(plain)
+    return words
+
+
+_HINT_PRIOR = 0.75  # less than one clear word: decides ties and empty messages, never a clear word
+_MODELLED = ("en", "vi", "uz")
+_ROMANISED = ("ne", "ko")  # no character model knows romanised Nepali or Korean: word lists decide
+_REASONS = {"en": "english", "vi": "vietnamese", "uz": "uzbek-latin", "ne": "romanised-nepali",
+            "ko": "romanised-korean"}
 
 
 def _latin(text: str, hint: str | None) -> Detection:
-    words = _words(text)
-    # Vietnamese typed without diacritics, and romanised Korean or Nepali, fool character models.
-    for lang, lexicon, reason in (
-        ("vi", VIETNAMESE_PLAIN, "vietnamese-without-diacritics"),
-        ("ko", KOREAN_ROMAN, "romanised-korean"),
-        ("ne", NEPALI_ROMAN, "romanised-nepali"),
-    ):
-        share = _lexicon_share(words, lexicon)
-        if len(words) >= 2 and share >= 0.6:
-            return Detection(lang, min(0.95, share), "Latn", reason)
-    lang, prob = _identifier().classify(text)
-    if len(words) <= 1 and hint:
+    words = _latin_words(text)
+    votes = _latin_votes(words)
+    if len(words) <= 1 and hint and max((v for lang, v in votes.items() if lang != "en"), default=0.0) < 1.0:
         # One word ("ok", "hello") says little: the conversation's language wins.
         return Detection(hint, 0.5, "Latn", "too-short-use-hint")
-    if hint in _LATIN_LANGS and prob < 0.8:
-        return Detection(hint, float(prob), "Latn", "uncertain-use-hint")
-    return Detection(str(lang), float(prob), "Latn", "py3langid")
+    if hint:
+        votes[hint] = votes.get(hint, 0.0) + _HINT_PRIOR
+    total = sum(votes.values())
+    romanised = max(_ROMANISED, key=lambda lang: votes.get(lang, 0.0))
+    # The character model below only chooses among en/vi/uz, so romanised Nepali or Korean must win
+    # on words first: more of its words than of any of the three.
+    if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) for lang in _MODELLED):
+        return Detection(romanised, round(votes[romanised] / total, 3), "Latn", _REASONS[romanised])
+    if not words or (hint and total <= _HINT_PRIOR):
+        # Nothing but the character model's guess ("jkjk", names): the conversation's language wins.
+        return Detection(hint or "en", 0.5 if hint else 0.0, "Latn", "no-evidence-use-hint")
+    # The character model sees what word lists miss; it is worth more on longer messages.
+    model_weight = 0.5 + 0.15 * min(len(words), 8)
+    scores = {lang: votes.get(lang, 0.0) + model_weight * prob
+              for lang, prob in _model_probabilities(" ".join(words)).items()}
+    lang = max(scores, key=lambda key: scores[key])
+    return Detection(lang, round(scores[lang] / sum(scores.values()), 3), "Latn", _REASONS[lang])
 
 
-def _cyrillic(text: str) -> Detection:
-    if any(ch in _UZ_CYRILLIC_LETTERS for ch in text):
-        return Detection("uz", 0.95, "Cyrl", "uzbek-cyrillic-letters")
-    words = _words(text)
-    share = _lexicon_share(words, UZBEK_CYRILLIC_WORDS)
-    if share >= 0.34:
-        return Detection("uz", 0.7 + 0.25 * share, "Cyrl", "uzbek-cyrillic-words")
-    return Detection("ru", 0.9, "Cyrl", "cyrillic")
+def _cyrillic_votes(words: list[str]) -> Votes:
+    votes: Votes = {}
+    for word in words:
+        if any(ch in _UZ_CYRILLIC_LETTERS for ch in word):
+            votes["uz"] = votes.get("uz", 0.0) + 3.0  # ў қ ғ ҳ are Uzbek alone
+            continue
+        if _split_vote(votes, word.translate(_UZ_PLAIN), {"uz": UZBEK_CYRILLIC_WORDS, "ru": RUSSIAN_COMMON}):
+            continue
+        if any(ch in "ыщь" for ch in word):
+            votes["ru"] = votes.get("ru", 0.0) + 1.0  # Uzbek uses ы щ ь only in Russian loanwords
+        elif ENDINGS["uz-Cyrl"].fullmatch(word):
+            votes["uz"] = votes.get("uz", 0.0) + 0.7
+    return votes
+
+
+def _cyrillic(text: str, hint: str | None) -> Detection:
+    words = [w.casefold() for w in _WORD.findall(text) if char_script(w[0]) == "Cyrl"]
+    votes = _cyrillic_votes(words)
+    if hint in ("uz", "ru"):
+        votes[hint] = votes.get(hint, 0.0) + _HINT_PRIOR
+    uz, ru = votes.get("uz", 0.0), votes.get("ru", 0.0)
+    if uz > ru:
+        return Detection("uz", round(uz / (uz + ru), 3), "Cyrl", "uzbek-cyrillic")
+    # Russian is the default for Cyrillic: far more of our readers write it.
+    return Detection("ru", round(max(ru, 0.5) / (uz + max(ru, 0.5)), 3), "Cyrl", "cyrillic")
+
+
+_SCRIPT_PRIOR = 0.5  # the hint's script wins a near tie ("visa 연장" from someone who chose Korean)
+
+
+def _main_script(counts: dict[str, float], hint: str | None) -> tuple[str, float]:
+    preferred = _LANG_SCRIPTS.get(hint or "", set())
+    scored = {script: count + (_SCRIPT_PRIOR if script in preferred else 0.0) for script, count in counts.items()}
+    top = max(scored.values())
+    # A tie left goes away from Latin: Latin terms are the ones borrowed into other languages' sentences.
+    tied = [script for script, score in scored.items() if score == top]
+    script = next((s for s in tied if s != "Latn"), tied[0])
+    return script, counts[script]
 
 
 def detect(text: str, hint: str | None = None) -> Detection:
@@ -123,13 +289,10 @@ def detect(text: str, hint: str | None = None) -> Detection:
     counts = word_scripts(text)
     if not counts:
         return Detection(hint or "en", 0.0, "Zyyy", "no-letters")
-    script, top = max(counts.items(), key=lambda item: item[1])
-    total = sum(counts.values())
+    script, top = _main_script(counts, hint)
+    share = top / sum(counts.values())
     if script in _SCRIPT_LANG:
         # Japanese kana would land here as Hani; it is not one of our languages.
-        return Detection(_SCRIPT_LANG[script], top / total, script, "script")
-    if script == "Cyrl":
-        found = _cyrillic(text)
-        return Detection(found.lang, found.confidence * top / total, "Cyrl", found.reason)
-    found = _latin(text, hint)
-    return Detection(found.lang, found.confidence * top / total, "Latn", found.reason)
+        return Detection(_SCRIPT_LANG[script], share, script, "script")
+    found = _cyrillic(text, hint) if script == "Cyrl" else _latin(text, hint)
+    return Detection(found.lang, found.confidence * share, found.script, found.reason)

@@ -1,49 +1,178 @@
-"""Small word lists that tell apart what character models confuse: plain Vietnamese, romanised Korean and Nepali, Cyrillic Uzbek."""
+"""Small word lists and endings that tell apart what character models confuse in Latin and Cyrillic chat."""
 
 from __future__ import annotations
 
-# Vietnamese syllables as typed without diacritics. English words such as "the", "an", "to" are
-# left out on purpose so an English sentence is not taken for Vietnamese.
-VIETNAMESE_PLAIN = frozenset(
+import re
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+# Frequent English function and chat words. They are votes against the romanised lists, so an English
+# sentence is not taken for Vietnamese or Nepali because of "to", "an" or "ma".
+ENGLISH_COMMON = _words(
     """
-    toi khong ko dc duoc phai lam sao nao dau giup viec luong nguoi nuoc ngoai tieng benh vien xin
-    chao cam minh dang ky bi mat cu tru gi cua thi roi chua bao hiem nhieu thue nha chu cong ty
+    the a an and or but if so to of in on at by for from with without about into over under after before
+    i me my mine myself we us our you your yours he him his she her it its they them their this that these
+    those there here what which who whom whose when where why how is am are was were be been being do does
+    did done doing have has had having can could will would shall should may might must not no yes dont
+    didnt doesnt isnt cant wont im ive id its whats wheres hows thats there's i'm don't can't won't isn't
+    doesn't didn't please thanks thank thx hi hello hey any some all more most much many very also
+    just only still already again need want get got give go going went come know tell ask help find
+    make pay work working where's anyone someone something anything
+    one two three today tomorrow yesterday week month year now then than too pls plz u r ur bye good
+    morning night evening afternoon sorry hii hiya gm ty tysm tks thnx pls
+    """
+)
+
+# Vietnamese syllables as typed without diacritics, and chat shorthands. English words such as
+# "the", "an", "to" are left out on purpose; syllables that are also English words are in both
+# lists and so split their vote.
+VIETNAMESE_PLAIN = _words(
+    """
+    toi khong ko kh hong dc duoc phai lam sao nao dau giup viec luong nguoi nuoc ngoai tieng benh vien
+    xin chao cam minh dang ky bi mat cu tru gi cua thi roi chua bao hiem nhieu thue nha chu cong ty cty
     tien hoc oi anh chi em muon biet hoi giay thu tuc lai bay gio ngay thang nam co la va den di ve
     cho voi nhu han quoc doi gia dinh trung tam so dien thoai gap duong xe buyt kham thuoc lao dong
     tra tre con truong ket hon vo chong dia chuyen ai nay kia khi gium dum vay nhe mik mk k cung
-    chung nhan
-    """.split()
+    chung nhan ban bn ah a ak uh u vs vk ck ng nhung cac mot hai ba bon sau bay tam chin muoi tram
+    nghin trieu ngan het han gia dat re mac qua lon nho moi cuoi dau tuan sang chieu toi dem hom
+    nay mai qua kia sap vua xong nua luon hay hoac neu thi vi nen tai sao the nao bao nhieu may ma
+    nhe nha ha he hen day do kia ay biet hieu noi viet nam tieng han quoc phien dich nguoi
+    giam doc chu quan ly sep ong ba co chu bac ho chieu thi thuc the ngan hang tai khoan gui rut
+    chuyen khoan dien nuoc ga rac phan loai nhan vien cong nhan xuong nha may lam them tang ca nghi
+    phep om dau sot thuoc kham rang mat tai mui hong cap cuu canh sat bao luc danh dap so hai lo lang
+    hoc tieng lop khoa mien phi tre em be con trai gai vo chong me bo gia dinh da van hoa trung tam
+    ho tro tu van dang ky ket hon ly hon quoc tich thuong tru gia han ra vao duoc khong a ak nhi nhe
+    chua xem tim hieu huong dan cach thu tuc ho so giay to can gi them alo camon ntn trc
+    """
 )
 
-# Common romanised Korean words (Revised Romanisation and chat spellings).
-KOREAN_ROMAN = frozenset(
+# Common romanised Korean words (Revised Romanisation, McCune-Reischauer-ish and chat spellings).
+KOREAN_ROMAN = _words(
     """
-    annyeong annyeonghaseyo anyong annyong eotteoke eottoke otoke eodi eodiseo eodieyo haeyo
-    hamnida juseyo jusaeyo gamsahamnida gomawo gomawoyo kamsahamnida oegugin wegugin deungnok
-    deungnokjeung isseoyo isseyo eopseoyo mwo mwoyeyo nae jeo sajangnim wolgeup bohom boheom
-    geongangboheom jumin senteo hanguk hangugeo
-    """.split()
+    annyeong annyeonghaseyo anyong annyong annyonghaseyo eotteoke eottoke otoke eotteohge eottokhe
+    eodi eodiseo eodie eodieyo eodiya haeyo hamnida juseyo jusaeyo jusyeo gamsahamnida gomawo gomawoyo
+    gomapseumnida kamsahamnida kamsahamida gamsahamida oegugin wegugin deungnok deungnokjeung isseoyo isseyo isseumnida
+    eopseoyo eopseo mwo mwoyeyo mwoya museun wae eonje eolma eolmayeyo molla mollayo arasseo araseo
+    aniyo gwaenchanayo gwenchana gwaenchana jeoneun naneun urineun hangugeo hangukmal hanguk saram
+    sajangnim sajang hoesa wolgeup toejikgeum bohom boheom geongangboheom byeongwon yakguk gyeongchal
+    pyeonuijeom chingu jigeum oneul naeil eoje dwaeyo doeyo dwae sipeoyo sipeo halsu imnida ieyo
+    sillyehamnida joesonghamnida mianhamnida mianhae ajumma ajeossi eonni unni oppa hyeong nuna
+    jumin senteo bija chulipguk sinchung singo sseoyo haejuseyo dowajuseyo dowa juseyo
+    """
 )
 
-# Common romanised Nepali words.
-NEPALI_ROMAN = frozenset(
+# Common romanised Nepali words, with the chat spellings (x for chh, v for bh, k for ke).
+NEPALI_ROMAN = _words(
     """
-    mero garne kasari cha chha ho ma lai harayo kaha kata kun paisa kaam malai tapai tapain
-    namaste dhanyabad dhanyawad ke garnu parcha parchha sakincha sakinchha bhayo hunchha huncha
-    chaincha chahincha chahiyo kina kaile kati ramro sahayog garnuhos bhanu gadi tirne bharna kahile
-    kasle jityo hijo banaune tarika aaja bholi ahile pani ni hajur dai didi bahini bhai sathi ghar
-    kotha bhada talab tala jagir kam sahu malik pathaunu pathaune bhanna bhannus sodhna
-    sodhnu thaha chhaina chaina chhan chan thiyo thiye garyo garchu garchhu garera gareko bhayeko
-    lagi lai bata dekhi samma sanga hamro timro mero tapaiko kosailai kasaile kaslai kata katha
-    kasto khana pasal aspatal dawai bimā bima bhisa nagarikta lekh padhne sikne bhasa kura
-    """.split()
+    mero malai maile hami hamro hamilai timi timro timilai tapai tapain tapaiko tapailai tapaile usko
+    uslai unko unlai yesko yeslai tyo tyasko tyaslai kasko kaslai kasle kasto kasari kaha kahaa kahan
+    kata kahile kaile kati kina kun ke k garne garnu garna garchu garchhu garxu garcha garchha garxa
+    garera gareko garyo garnus garnuhos garnuhola gardai gardaina gardina garnuparcha garnuparchha
+    garnuparxa gardinu gardinus garidinu garidinus parcha parchha parxa parne paryo pardaina pauna paune
+    pauchu paincha painchha painxa paiyo paidaina dinu dinus dinuhos diyo dincha dinchha dinxa
+    diyena dinna linu lina liyo lincha linchha linxa janu jana gayo jancha janchha janxa
+    jaane aaunu aaune aayo aayena aucha auchha auxa basnu basne bascha baschha basxa khanu khane khayo
+    bhannu bhanne bhana bhanus bhannus bhancha bhanchha bhanxa vanne vancha vanxa sodhnu sodhna sodhne
+    sakchu sakchhu sakxu sakincha sakinchha sakinxa sakdina sakdaina milcha milchha milxa mildaina
+    mildena chahiyo chaiyo chahincha chaincha chainchha chainxa chahinchha chaahiyo thaha thaa haraayo
+    harayo haraeko haraeo bigryo bigreko dukhyo dukhcha dukhchha dukhxa lagyo lagcha lagchha lagxa
+    laagyo rakhnu rakhne pathaunu pathaune pathayo kinnu kinne kinera kineko bechne tirnu tirne tiryo
+    khojnu khojne khojdai bujhnu bujhina bujhena bujhchu bujhdina bolnu bolne boldina padhnu padhne
+    padhna sikna sikne siknu cha chha xa chaa chaina chhaina xaina chhu chu xu chau chhau chan chhan
+    ho hoina hoin huncha hunchha hunxa hudaina hunna hola holaa thiyo thie thiye bhayo vayo bhaeko
+    bhayeko vako bhako bhaye vaye rahecha rahechha raixa paisa kaam kam ghar kotha bhada talab jagir
+    sahu sahuji malik sathi saathi dai didi bahini bhai aama buwa baba shrimati shriman srimati sriman
+    budi budo bachha chora chori chhora chhori naam thegana thau thaun sahar desh bhasa
+    bhasha kura samasya dukha sahayog maddat madat sahayata jankari niyam kagaj kagajpatra aspatal
+    aaspatal dawai ausadhi bima bimaa bida chhutti chutti din hapta mahina barsa barsha saal aaja aja
+    bholi hijo ahile aile pahile paila pachhi pachi sadhai ramro naramro thulo sano dherai thorai
+    alikati sabai arko aru pani ni ta ra ani tara hajur namaste namaskar dhanyabad dhanyawad
+    dhanyabaad sanchai khusi dukhi garo sajilo sasto mahango naya nayaa purano thik thikai lai laai
+    le bata dekhi samma sanga sang lagi agadi aghi bhanda jasto nira tira mathi bhitra bahira ko ma
+    gadi banaune tarika bharna pathaunu manche manchhe kasaile kosailai bimā bhisa nagarikta lekh
+    bhanu kahile jityo momo sodhna nagarik euta ekdam kehi kohi kasaiko hunuhuncha hunuhunchha
+    dhanyavad subha prabhat sunau lekhidinu
+    """
 )
 
-# Frequent Uzbek words in Cyrillic that Russian does not use (for messages without ў қ ғ ҳ).
-UZBEK_CYRILLIC_WORDS = frozenset(
+# Frequent Uzbek words in Latin script, also as typed without the o' / g' apostrophe.
+UZBEK_LATIN = _words(
     """
-    салом рахмат раҳмат мен сен биз сиз керак қандай кандай қаерда каерда қаерга каерга нима
-    учун билан бор йўқ йук ёрдам ердам беринг иш ишхона пул ойлик шифохона рўйхатдан руйхатдан
-    ўтиш утиш ҳужжат хужжат карта йўқотдим йукотдим бўлади булади қилиш килиш менга сизга
-    """.split()
+    salom assalomu alaykum rahmat raxmat men sen biz siz ular menga sizga senga menda sizda mening
+    sizning nima nimaga nega qanday qanaqa qayerda qayerga qayerdan qachon qancha necha nechta nechchi
+    kim qaysi kerak kerakmi uchun bilan bor bormi yo'q yoq yuq va ham lekin ammo yoki agar bu shu ana
+    mana endi hozir bugun ertaga kecha yana juda ko'p kop oz yaxshi yomon ish ishxona ishxonam ishlayman
+    ishlash pul maosh oylik ishchi xo'jayin xojayin hujjat xujjat viza muddat muddati pasport ro'yxat
+    royxat ro'yxatdan royxatdan o'tish otish kasalxona shifoxona shifokor dori sug'urta sugurta yordam
+    bering bermayapti beradi qilish qilsam qilay qilaman qildim bo'ladi boladi bo'lsa bolsa bo'lmaydi
+    olish olsam olaman oldim borish boraman bordim kelish keldim keladi tili tilida koreys koreyscha
+    o'zbek ozbek o'zbekcha ozbekcha o'zbekiston ozbekiston uzbekiston oila xotin xotinim erim bola
+    bolam bolalar uy uyga raqam raqami manzil markaz markazi kursi dars o'qish oqish tushunmadim
+    tushunmayapman bilmayman bilasizmi mumkin mumkinmi iltimos kechirasiz xayr qanaqa arzon qimmat
+    xayrli soat bepul tong assalom
+    """
 )
+
+# Frequent Uzbek words in Cyrillic that Russian does not use, keyed without ў қ ғ ҳ (see
+# plain_uzbek_cyrillic) because many write Uzbek on a Russian keyboard: "кандай" for "қандай".
+UZBEK_CYRILLIC_WORDS = _words(
+    """
+    салом ассалому алайкум рахмат мен сен биз сиз улар менга сизга менда менинг сизнинг нима нимага
+    нега кандай канака каерда каерга каердан качон канча неча нечта ким кайси керак керакми учун билан
+    бор борми йук йок ва хам лекин ёки агар бу шу энди хозир бугун эртага кеча яна жуда куп яхши ёмон
+    иш ишхона ишхонани ишлайман ишлаш пул маош ойлик ишчи хужайин хужжат муддат муддати руйхат руйхатдан
+    утиш утказиш касалхона шифохона шифокор дори сугурта ёрдам беринг беринглар беради бермаяпти килиш
+    килсам килай киламан килдим булади булса булмайди олиш олсам оламан олдим бориш бораман келдим
+    келади тил тили тилида корейс корейсча узбек узбекча узбекистон оила хотин хотиним эрим бола болам
+    болалар уй ракам раками манзил марказ маркази дарс укиш тушунмадим билмайман мумкин мумкинми
+    илтимос кечирасиз хайр картам картамни йукотдим йукотиб пулимни хайрли тонг соат бепул ташаккур
+    """
+)
+
+# Frequent Russian words, the Cyrillic counterweight to the Uzbek list.
+RUSSIAN_COMMON = _words(
+    """
+    и в во не на я ты он она мы вы они что как где куда когда почему зачем сколько кто это этот эта
+    эти мне меня мой моя мои моё у с со по за для от до из о об к же ли бы а но или если чтобы можно
+    нужно надо нет да есть был была было быть будет очень уже ещё еще тоже здравствуйте привет спасибо
+    пожалуйста помогите помощь хочу могу может делать сделать получить работа работаю работу зарплата
+    зарплату врач больница больницу документы корее корея корейский язык языке подскажите скажите
+    какие какой какая нам нас вам вас его её ее их всё все сейчас потом здесь там тут много мало
+    """
+)
+
+# Endings that mark a word as one language when it is in none of the lists above (weaker votes).
+ENDINGS: dict[str, re.Pattern[str]] = {
+    "ne": re.compile(
+        r"\w{2,}(?:chh?a|chh?u|chh?au|chh?an|x[au]|nchh?a|nxa|nuhos|nuhuncha|nupar(?:ch?h?a|xa)|daina|"
+        r"dainx?a|dina|dinus|ainus|idinu|eko|yeko|aeko|aune|aunu|aayo|iyo|yena|lai|laai|\wko)$"
+    ),
+    "ko": re.compile(r"\w{2,}(?:eoyo|seyo|nida|haeyo|hae|jwo|kkayo|ieyo|yeyo|neyo|deyo|geyo|eumyeon)$"),
+    "uz": re.compile(
+        r"\w{2,}(?:moqchi\w*|mokchi\w*|yapti\w*|yapman|yapsiz|ingiz|ingizni|larni|larga|lardan|larim\w*|"
+        r"dagi|dimi|ganman|ishni|ishga|sizmi|manmi|misiz)$"
+    ),
+    "uz-Cyrl": re.compile(
+        r"\w{3,}дан|\w{2,}(?:мокчи\w*|япти\w*|япман|япсиз|ингиз|ингизни|(?<!дол)лар|ларни|ларга|лардан|ларим\w*|даги|дими|"
+        r"ганман|ишни|ишга|сизми|манми|ади|дим|сиз|гача|(?<![аяьи])ми)$"
+    ),
+}
+
+# Two-word phrases that one language owns although each word alone is shared ("cam on": "on").
+PHRASES = {
+    "cam on": "vi", "xin loi": "vi", "tam biet": "vi", "bao nhieu": "vi", "o dau": "vi", "the nao": "vi",
+    "thank you": "en", "k cha": "ne", "k xa": "ne", "ke cha": "ne", "xayrli kun": "uz", "ok dai": "ne",
+}
+
+# Keyboard mash ("asdf", "jkjkjk", "hhhh") is no language at all.
+MASH = re.compile(r"\w*(?:(\w)\1{3,}|(\w\w)\2{2,}|asdf|sdfg|dfgh|fghj|ghjk|hjkl|qwer|wert|zxcv|uiop)\w*")
+
+# Chat words every language uses ("ok dai", "ok ạ"): they say nothing about the language.
+NEUTRAL_LATIN = _words("ok okay oke okey okie lol haha hehe hihi kkk")
+
+# Korean predicate endings and particles: a Hangul word with one shows that Korean is the grammar
+# of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.
+KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
