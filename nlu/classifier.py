@@ -1,36 +1,29 @@
-"""The card classifier: word and character n-grams plus multilingual sentence vectors, into logistic regression,
-with a lexical-only model in front that answers on its own when it is sure (skipping the costly encoder)."""
+"""The trained card classifier as served: word and character n-grams plus a multilingual sentence vector
+into a softmax layer, with a lexical-only layer in front that answers alone when it is sure (skipping the
+costly encoder). Plain numpy: fitting it is nlu/fitting.py's job."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import pickle
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from nlu.encoders import Encoder, make_encoder
+from nlu.linear import SoftmaxLayer, Tfidf, char_ngrams, word_ngrams
 from nlu.tokenize import tokens
 
 MODEL_FILE = "model.pkl"
 META_FILE = "meta.json"
-FORMAT_VERSION = 2  # 2: the lexical fast-path model is saved with the full one
+FORMAT_VERSION = 3  # 2: a lexical fast-path layer; 3: plain numpy, no scikit-learn objects
 # Sentence vectors are dense and few (384) against thousands of sparse n-grams; this weight
 # keeps either family from drowning the other. On a split of the cards' own examples (2 held out
 # per card and language) it gave 0.92 top-1 against 0.89 at 1.0 and 0.90 at 4.0.
 EMBEDDING_WEIGHT = 2.0
-
-ENCODE_BATCH = 64
-
-Progress = Callable[[str, int], None]
 
 
 class ModelMissing(Exception):
@@ -45,14 +38,6 @@ class Ranked:
     probability: float
 
 
-def _word_ngrams(words: list[str]) -> list[str]:
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-
-
-def _identity(items: list[str]) -> list[str]:
-    return items
-
-
 def fingerprint(examples: Iterable[tuple[str, str, str]]) -> str:
     """A hash of the training data, so a model can tell that the content changed after it."""
     digest = hashlib.sha256()
@@ -61,76 +46,38 @@ def fingerprint(examples: Iterable[tuple[str, str, str]]) -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass
 class CardClassifier:
-    """Trained on (text, label, language) triples; predicts a ranked list of labels."""
+    """Ranks the labels for a message; built by nlu.fitting.fit, kept with save() and load()."""
 
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
-        self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1)
-        self.model = self._logistic()
-        self.lexical = self._logistic()
-        self.fast_path = 1.1  # off until load() is told the configured value
-        self.labels: list[str] = []
-        self.meta: dict[str, object] = {}
+    labels: list[str]
+    words: Tfidf
+    chars: Tfidf
+    lexical: SoftmaxLayer  # n-grams only
+    full: SoftmaxLayer  # n-grams and the sentence vector
+    meta: dict[str, object]
+    encoder: Encoder | None = None  # not saved: encoders hold native handles
+    fast_path: float = 1.1  # above 1: off, until load() is told nlu.fast_path
+    _offset: int = field(init=False)
 
-    @staticmethod
-    def _logistic() -> LogisticRegression:
-        return LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced", random_state=0)
+    def __post_init__(self) -> None:
+        self._offset = len(self.words.vocabulary)
 
-    def _lexical_features(self, token_lists: list[list[str]], fit: bool) -> sparse.csr_matrix:
-        word_docs = [_word_ngrams(t) for t in token_lists]
-        char_docs = [" ".join(t) for t in token_lists]
-        if fit:
-            return sparse.hstack([self.words.fit_transform(word_docs), self.chars.fit_transform(char_docs)]).tocsr()
-        return sparse.hstack([self.words.transform(word_docs), self.chars.transform(char_docs)]).tocsr()
-
-    @staticmethod
-    def _with_vectors(lexical: sparse.csr_matrix, vectors: np.ndarray) -> sparse.csr_matrix:
-        return sparse.hstack([lexical, sparse.csr_matrix(vectors * EMBEDDING_WEIGHT)]).tocsr()
-
-    def fit(self, examples: list[tuple[str, str, str]], progress: Progress | None = None) -> None:
-        """Tokenise, encode and fit; `progress(stage, steps_done)` is called as work advances."""
-        report = progress or (lambda stage, n: None)
-        token_lists = []
-        for text, _label, lang in examples:
-            token_lists.append(tokens(text, lang))
-            report("tokenise", 1)
-        texts = [text for text, _, _ in examples]
-        labels = [label for _, label, _ in examples]
-        lexical = self._lexical_features(token_lists, fit=True)
-        # The lexical model is fitted while the encoder works: the encoder's C code releases the GIL,
-        # so on two cores the fit costs almost no extra wall time.
-        fitting = threading.Thread(target=self.lexical.fit, args=(lexical, labels), name="fit-lexical")
-        fitting.start()
-        batches = []
-        for start in range(0, len(texts), ENCODE_BATCH):
-            batches.append(self.encoder.encode(texts[start : start + ENCODE_BATCH]))
-            report("encode", len(batches[-1]))
-        fitting.join()
-        # Starting from the lexical solution (vector weights at zero) the full fit converges sooner.
-        self.model.set_params(warm_start=True)
-        self.model.coef_ = np.hstack([self.lexical.coef_, np.zeros((self.lexical.coef_.shape[0], batches[0].shape[1]))])
-        self.model.intercept_ = self.lexical.intercept_.copy()
-        self.model.fit(self._with_vectors(lexical, np.vstack(batches)), labels)
-        report("fit", 1)
-        self.labels = [str(label) for label in self.model.classes_]
-        self.meta = {
-            "format": FORMAT_VERSION,
-            "encoder": self.encoder.name,
-            "labels": len(self.labels),
-            "examples": len(examples),
-            "fingerprint": fingerprint(examples),
-            "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
+    def lexical_vector(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse columns and values of a tokenised message: word features, then character ones."""
+        word_columns, word_values = self.words.vector(word_ngrams(words))
+        char_columns, char_values = self.chars.vector(char_ngrams(" ".join(words)))
+        return np.concatenate([word_columns, char_columns + self._offset]), np.concatenate([word_values, char_values])
 
     def rank(self, text: str, lang: str) -> list[Ranked]:
-        """All labels for `text`, most probable first: from the lexical model when it is sure enough,
-        otherwise from the full model with the sentence vector."""
-        lexical = self._lexical_features([tokens(text, lang)], fit=False)
-        probabilities = self.lexical.predict_proba(lexical)[0]
+        """All labels for `text`, most probable first: from the lexical layer when it is sure enough,
+        otherwise from the full layer with the sentence vector."""
+        columns, values = self.lexical_vector(tokens(text, lang))
+        probabilities = self.lexical.probabilities(columns, values)
         if probabilities.max() < self.fast_path:
-            probabilities = self.model.predict_proba(self._with_vectors(lexical, self.encoder.encode([text])))[0]
+            assert self.encoder is not None, "load() gives the classifier its encoder"
+            vector = self.encoder.encode([text])[0] * EMBEDDING_WEIGHT
+            probabilities = self.full.probabilities(columns, values, vector)
         order = np.argsort(probabilities)[::-1]
         return [Ranked(self.labels[i], float(probabilities[i])) for i in order]
 
@@ -139,7 +86,7 @@ class CardClassifier:
         directory.mkdir(parents=True, exist_ok=True)
         encoder = self.encoder
         try:
-            self.encoder = None  # type: ignore[assignment]  # encoders hold native handles
+            self.encoder = None
             (directory / MODEL_FILE).write_bytes(pickle.dumps(self))
         finally:
             self.encoder = encoder

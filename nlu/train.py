@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nlu.classifier import CardClassifier
 from nlu.encoders import CachedEncoder, make_encoder
+from nlu.fitting import fit
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,6 @@ def train(
     started = time.monotonic()
     inner = make_encoder(encoder)
     cached = CachedEncoder(inner, cache_dir / f"{encoder}-vectors.npz") if cache_dir and encoder != "none" else None
-    classifier = CardClassifier(cached or inner)
     total = len(examples) * 2 + 1
     with tqdm(total=total, desc="training", unit="step", disable=not show_progress, file=sys.stderr,
               mininterval=1.0) as bar:
@@ -42,7 +41,7 @@ def train(
             bar.set_postfix_str(stage, refresh=False)  # a forced refresh per step floods logs
             bar.update(steps)
 
-        classifier.fit(examples, progress)
+        classifier = fit(examples, cached or inner, progress)
     if cached is not None:
         cached.prune([text for text, _, _ in examples])
         cached.save()

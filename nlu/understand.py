@@ -67,4 +67,5 @@ class Understander:
         with self._lock:
             for lang in LANGUAGES:
                 tokenizer_for(lang)("warm-up")  # some load their dictionaries on first use
-            self.classifier.encoder.encode(["warm-up"])
+            if self.classifier.encoder is not None:
+                self.classifier.encoder.encode(["warm-up"])

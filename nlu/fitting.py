@@ -1,0 +1,82 @@
+"""Fitting the card classifier with scikit-learn (TF-IDF, logistic regression), then handing its numbers
+to the plain-numpy CardClassifier that serves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from nlu.classifier import EMBEDDING_WEIGHT, FORMAT_VERSION, CardClassifier, fingerprint
+from nlu.encoders import Encoder
+from nlu.linear import SoftmaxLayer, Tfidf, char_ngrams, word_ngrams
+from nlu.tokenize import tokens
+
+ENCODE_BATCH = 64
+
+Progress = Callable[[str, int], None]
+
+
+def _logistic() -> LogisticRegression:
+    return LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced", random_state=0)
+
+
+def _table(vectorizer: TfidfVectorizer) -> Tfidf:
+    vocabulary = {str(term): int(column) for term, column in vectorizer.vocabulary_.items()}
+    return Tfidf(vocabulary, np.asarray(vectorizer.idf_, dtype=np.float64))
+
+
+def fit(examples: list[tuple[str, str, str]], encoder: Encoder, progress: Progress | None = None) -> CardClassifier:
+    """Tokenise, encode and fit on (text, label, language) triples; `progress(stage, steps_done)` is
+    called as work advances."""
+    report = progress or (lambda stage, n: None)
+    token_lists = []
+    for text, _label, lang in examples:
+        token_lists.append(tokens(text, lang))
+        report("tokenise", 1)
+    texts = [text for text, _, _ in examples]
+    labels = [label for _, label, _ in examples]
+    # Our own analyzers, so that training and nlu.linear's serving arithmetic read text the same way.
+    words = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True)
+    chars = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)
+    lexical = sparse.hstack([words.fit_transform(token_lists),
+                             chars.fit_transform([" ".join(t) for t in token_lists])]).tocsr()
+    # The lexical model is fitted while the encoder works: the encoder's C code releases the GIL,
+    # so on two cores the fit costs little extra wall time.
+    lexical_model = _logistic()
+    fitting = threading.Thread(target=lexical_model.fit, args=(lexical, labels), name="fit-lexical")
+    fitting.start()
+    batches = []
+    for start in range(0, len(texts), ENCODE_BATCH):
+        batches.append(encoder.encode(texts[start : start + ENCODE_BATCH]))
+        report("encode", len(batches[-1]))
+    fitting.join()
+    vectors = np.vstack(batches)
+    # Starting from the lexical solution (sentence-vector weights at zero) the full fit converges sooner.
+    full_model = _logistic().set_params(warm_start=True)
+    full_model.coef_ = np.hstack([lexical_model.coef_, np.zeros((lexical_model.coef_.shape[0], vectors.shape[1]))])
+    full_model.intercept_ = lexical_model.intercept_.copy()
+    full_model.fit(sparse.hstack([lexical, sparse.csr_matrix(vectors * EMBEDDING_WEIGHT)]).tocsr(), labels)
+    report("fit", 1)
+    width = lexical.shape[1]
+    return CardClassifier(
+        labels=[str(label) for label in full_model.classes_],
+        words=_table(words),
+        chars=_table(chars),
+        lexical=SoftmaxLayer.from_sklearn(lexical_model.coef_, lexical_model.intercept_, width),
+        full=SoftmaxLayer.from_sklearn(full_model.coef_, full_model.intercept_, width),
+        meta={
+            "format": FORMAT_VERSION,
+            "encoder": encoder.name,
+            "labels": len(full_model.classes_),
+            "examples": len(examples),
+            "fingerprint": fingerprint(examples),
+            "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+        encoder=encoder,
+    )
