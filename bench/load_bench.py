@@ -6,6 +6,7 @@ and writes it to docs/load-bench.md. Run on an otherwise idle machine:
     .venv/bin/python -m bench.load_bench --db sqlite
     .venv/bin/python -m bench.load_bench --db postgresql --servers 2
     .venv/bin/python -m bench.load_bench --db sqlite --soak 600     # the 10-minute memory soak
+    .venv/bin/python -m bench.load_bench --encoder none             # lexical NLU: what the rest costs
 
 Telegram's end-to-end time runs from the webhook POST to the reply arriving at a stand-in Bot API
 server; KakaoTalk's is the skill request's response time (the answer travels in the response).
@@ -55,6 +56,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of one process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -91,6 +98,10 @@ class Load:
         self.random = random.Random(7)
         self.chat = itertools.count(700_000_000)
         self.update = itertools.count(1)
+        # When each chat's first reply arrived, read from api.sent once: scanning the whole list on every
+        # poll of every waiter would spend the cores the servers are measured on.
+        self._arrived: dict[int, float] = {}
+        self._read = 0
 
     def _telegram(self, text: str) -> tuple[int, dict[str, Any]]:
         chat = next(self.chat)
@@ -133,9 +144,11 @@ class Load:
     async def _reply_for(self, chat: int, deadline: float) -> float:
         while time.monotonic() < deadline:
             with self.api._lock:
-                for message in self.api.sent:
-                    if message["chat_id"] == chat:
-                        return float(message["at"])
+                for message in self.api.sent[self._read:]:
+                    self._arrived.setdefault(message["chat_id"], float(message["at"]))
+                self._read = len(self.api.sent)
+            if chat in self._arrived:
+                return self._arrived.pop(chat)
             await asyncio.sleep(0.002)
         raise TimeoutError("no reply")
 
@@ -168,6 +181,15 @@ class Load:
         return run
 
 
+def _lexical_model(env: dict[str, str]) -> dict[str, str]:
+    """Settings for NLU without the sentence encoder: its own model folder, trained here if not current."""
+    env = {**env, "NEWCOMER_NLU_ENCODER": "none", "NEWCOMER_NLU_MODEL_DIR": str(ROOT / "var" / "model-none")}
+    check = [sys.executable, "-m", "bot.cli", "train", "--check-only"]
+    if subprocess.run(check, cwd=ROOT, env=env, capture_output=True).returncode != 0:
+        subprocess.run([sys.executable, "-m", "bot.cli", "train", "--quiet"], cwd=ROOT, env=env, check=True)
+    return env
+
+
 def _start_servers(count: int, env: dict[str, str]) -> list[tuple[subprocess.Popen[bytes], str]]:
     servers = []
     for _ in range(count):
@@ -197,6 +219,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--soak", type=float, default=0, help="seconds of steady load for the memory soak (600 = 10 min)")
+    parser.add_argument("--encoder", choices=["config", "none"], default="config",
+                        help="none: lexical NLU only, to measure everything but the sentence encoder")
     parser.add_argument("--out", default=str(ROOT / "docs" / "load-bench.md"))
     args = parser.parse_args()
     if args.servers > 1 and args.db == "sqlite":
@@ -215,12 +239,16 @@ def main() -> None:
                "NEWCOMER_PSEUDONYM_SECRET": "load", "NEWCOMER_CHANNELS_TELEGRAM_ENABLED": "true",
                "NEWCOMER_CHANNELS_KAKAO_ENABLED": "true", "NEWCOMER_CHANNELS_TELEGRAM_API_URL": api.url,
                "NEWCOMER_TELEGRAM_TOKEN": "123456:LOAD", "NEWCOMER_TELEGRAM_WEBHOOK_SECRET": SECRET}
+        if args.encoder == "none":
+            env = _lexical_model(env)
         servers = _start_servers(args.servers, env)
         load = Load([u for _p, u in servers], api)
         try:
             asyncio.run(load.closed_loop(5, 4))  # warm-up
             rss_start = sum(_rss_mb(p.pid) for p, _u in servers)
+            cpu_start = sum(_cpu_seconds(p.pid) for p, _u in servers)
             peak = asyncio.run(load.closed_loop(args.seconds, args.concurrency))
+            cpu_per_message = (sum(_cpu_seconds(p.pid) for p, _u in servers) - cpu_start) / max(1, peak.sent) * 1000
             steady = asyncio.run(load.open_loop(args.seconds, args.rate))
             soak_growth = None
             if args.soak:
@@ -238,6 +266,7 @@ def main() -> None:
     rows = [
         ("sustained (msg/s)", f"{peak.rate():.1f} ({peak.errors} errors of {peak.sent}, {args.concurrency} in flight)",
          GOALS["sustained (msg/s)"]),
+        ("server CPU per message, sustained phase (ms)", f"{cpu_per_message:.1f}", ""),
         (f"p50 at {args.rate:g} msg/s (ms)", f"{steady.pct(0.5):.0f}", GOALS["p50 at 50 msg/s (ms)"]),
         (f"p99 at {args.rate:g} msg/s (ms)", f"{steady.pct(0.99):.0f}", GOALS["p99 at 50 msg/s (ms)"]),
         (f"errors at {args.rate:g} msg/s", f"{steady.errors} of {steady.sent}", "0"),
@@ -245,7 +274,8 @@ def main() -> None:
         ("RSS growth over soak", "not run" if soak_growth is None else f"{soak_growth:.1f} % over {args.soak:g} s",
          GOALS["RSS growth over soak"]),
     ]
-    table = [f"Load benchmark: {args.db}, {args.servers} server process(es), {os.cpu_count()} cores, "
+    encoder = ", encoder none (lexical NLU only)" if args.encoder == "none" else ""
+    table = [f"Load benchmark: {args.db}, {args.servers} server process(es){encoder}, {os.cpu_count()} cores, "
              f"{args.seconds:g} s per phase", "",
              "| measure | result | goal |", "|---|---|---|"]
     table += [f"| {name} | {value} | {goal} |" for name, value, goal in rows]
@@ -253,9 +283,10 @@ def main() -> None:
     print(text)
     out = Path(args.out)
     previous = out.read_text(encoding="utf-8") if out.exists() else "# Load benchmark\n"
-    marker = f"<!-- {args.db} x{args.servers} -->"
+    flag = " --encoder none" if args.encoder == "none" else ""
+    marker = f"<!-- {args.db} x{args.servers}{flag.replace(' --', ' ')} -->"
     section = f"{marker}\n{text}\n\nCommand: `.venv/bin/python -m bench.load_bench --db {args.db} --servers {args.servers}" \
-              f"{' --soak %g' % args.soak if args.soak else ''}`\n{marker}"
+              f"{flag}{' --soak %g' % args.soak if args.soak else ''}`\n{marker}"
     if marker in previous:
         head, _old, tail = previous.split(marker, 2)[0], None, previous.split(marker, 2)[2]
         previous = head + section + tail
