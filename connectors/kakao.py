@@ -168,12 +168,11 @@ class KakaoSkill:
         if (earlier := self.recent.get(key)) is not None:
             return JSONResponse(earlier)
         incoming = Incoming(CHANNEL, parsed.user_id, parsed.payload or parsed.text)
-        # Kakao's userRequest.lang is always "kr"; the fallback speaks the language of the text.
-        tag = detect(parsed.text, self.default_language).tag if parsed.text.strip() else self.default_language
         work = asyncio.ensure_future(asyncio.to_thread(self.engine.handle, incoming))
         try:
             reply = await asyncio.wait_for(asyncio.shield(work), timeout=self.deadline)
         except TimeoutError:
+            tag = self._fallback_language(parsed.text)
             if self.callback_enabled and parsed.callback_url:
                 task = asyncio.ensure_future(self._deliver_later(work, parsed.callback_url))
                 self._background.add(task)
@@ -185,7 +184,7 @@ class KakaoSkill:
             return JSONResponse(_still_working(self.translate, tag))
         except Exception:
             log.exception("kakao skill failed")
-            return JSONResponse(_still_working(self.translate, tag))
+            return JSONResponse(_still_working(self.translate, self._fallback_language(parsed.text)))
         response = build_response(reply)
         if reply.action == "handoff" and self.staff_block_id:
             # Kakao's own "connect to a staff member" (1:1 chat), where the channel has it switched on.
@@ -196,6 +195,11 @@ class KakaoSkill:
                           "blockId": self.staff_block_id})
         self.recent.put(key, response)
         return JSONResponse(response)
+
+    def _fallback_language(self, text: str) -> str:
+        # Kakao's userRequest.lang is always "kr"; the fallback speaks the language of the text. Worked
+        # out only when a fallback is sent: detection takes milliseconds, on the event loop.
+        return detect(text, self.default_language).tag if text.strip() else self.default_language
 
     async def _deliver_later(self, work: asyncio.Future[Reply], url: str) -> None:
         """Post the finished answer to the one-time callback URL (valid for one minute)."""
