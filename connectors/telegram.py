@@ -199,8 +199,13 @@ class TelegramChannel:
     async def accept(self, data: Any) -> bool:
         """Record one update and schedule it; False for an update id seen before (nothing is done)."""
         is_staff = self.desk.is_staff_chat if self.desk is not None else (lambda _chat: False)
-        update_id, chat_key, payload = await asyncio.to_thread(minimal_update, data, is_staff)
-        fresh = await asyncio.to_thread(self.store.record_update, CHANNEL, update_id, chat_key, payload)
+
+        def record() -> tuple[int, str, dict[str, Any], bool]:
+            # One trip to a worker thread for both: each trip waits its turn for a thread and the GIL.
+            update_id, chat_key, payload = minimal_update(data, is_staff)
+            return update_id, chat_key, payload, self.store.record_update(CHANNEL, update_id, chat_key, payload)
+
+        update_id, chat_key, payload, fresh = await asyncio.to_thread(record)
         crashpoint("update_recorded")
         if fresh:
             self._schedule(update_id, chat_key, payload)
@@ -245,24 +250,26 @@ class TelegramChannel:
         try:
             async with lock:
                 try:
-                    await self.process(payload, update_id)
+                    finished = await self.process(payload, update_id)
                 except Exception:
                     # Left as "received": the next resume() answers it. Nothing is lost.
                     log.exception("telegram update %s failed; it stays queued", update_id)
                     return
-                await asyncio.to_thread(self.store.finish_update, CHANNEL, update_id)
+                if not finished:
+                    await asyncio.to_thread(self.store.finish_update, CHANNEL, update_id)
         finally:
             self._in_flight.discard(update_id)
 
-    async def process(self, payload: dict[str, Any], update_id: int | None = None) -> None:
-        """Answer one recorded update."""
+    async def process(self, payload: dict[str, Any], update_id: int | None = None) -> bool:
+        """Answer one recorded update; True when the engine already marked it done, in the same
+        transaction as the reply it queued (then no separate commit is needed)."""
         if payload.get("kind") == "ignored":
-            return  # edits, membership changes and other kinds: nothing to answer
+            return False  # edits, membership changes and other kinds: nothing to answer
         if payload.get("kind") == "group":
             # Questions about visas or violence do not belong in a group: invite a private chat.
             tag = detect(str(payload.get("text", "")), payload.get("language_code")).tag
             await self.send(int(payload["chat_id"]), self.translate(tag, M.PRIVATE_ONLY))
-            return
+            return False
         if payload.get("kind") == "callback" and payload.get("callback_id"):
             try:
                 await self.bot.answer_callback_query(payload["callback_id"])
@@ -273,11 +280,12 @@ class TelegramChannel:
             for text, buttons in await asyncio.to_thread(self.desk.handle, chat_id, str(payload.get("text", ""))):
                 await self.send(chat_id, text, keyboard(Reply("en", "info", quick_replies=buttons)))
             await self.outbound.send_due()  # what the interpreter's action queued for the person
-            return
+            return False
         incoming = Incoming(CHANNEL, str(payload["user_id"]), str(payload.get("text", "")),
                             payload.get("language_code"), update_id=update_id, reply_to=str(chat_id))
         await asyncio.to_thread(self.engine.handle, incoming)
         await self.outbound.send_due(address=str(chat_id))
+        return update_id is not None
 
     async def deliver(self, address: str, payload: dict[str, Any]) -> None:
         """The outbox's transport: one stored reply or handoff message to one chat."""
