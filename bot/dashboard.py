@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.gaps import Gap, Question, cluster
-from bot.models import Escalation, Feedback, GapDecision, Message, MessageDay, MessageMonth, Unanswered, User
-from bot.rollups import month_start, months_rolled_until, next_month, rolled_until
+from bot.models import Escalation, GapDecision, Unanswered, User
+from bot.rollups import FEEDBACK, MESSAGES, Log, month_start, months_rolled_until, next_month, rolled_until
 
 MAX_GAP_QUESTIONS = 2000  # the newest this many in the period are grouped (narrow the dates or language for older ones)
 DECISIONS = ("new_card", "covered", "out_of_scope")
@@ -81,54 +81,60 @@ def decide_gap(session: Session, language: str, question_ids: list[int], decisio
     return row
 
 
-def _turns(session: Session, filters: Filters, *keys: str) -> dict[tuple[Any, ...], int]:
-    """Turns in the period (whole UTC days) grouped by some of day, language, card: counted days are
-    summed by the database from message_days (small results), the days not yet counted (today) come from
-    the log itself."""
-    counted_until = rolled_until(session)
+def _counted(session: Session, filters: Filters, log: Log, *keys: str) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """The log's counts in the period (whole UTC days) grouped by some of day, month, language, card: counted
+    days are summed by the database from the roll-ups (small results), the days not yet counted (today) come
+    from the log itself."""
+    counted_until = rolled_until(session, log)
     split = filters.since
     if counted_until is not None:
         split = min(max(_day_start(counted_until + dt.timedelta(days=1)), filters.since), filters.until)
-    totals: dict[tuple[Any, ...], int] = {}
+    totals: dict[tuple[Any, ...], tuple[int, ...]] = {}
+
+    def add(key: tuple[Any, ...], values: tuple[int, ...]) -> None:
+        known = totals.get(key)
+        totals[key] = values if known is None else tuple(a + b for a, b in zip(known, values))
+
     start, end = filters.since.date(), split.date()
-    # Whole months in the range come from message_months (unless grouping by day); the edges from message_days.
-    months_until = months_rolled_until(session)
+    # Whole months in the range come from the monthly table (unless grouping by day); the edges from the daily one.
+    months_until = months_rolled_until(session, log)
     first_full = start if start.day == 1 else next_month(start)
     last_full = first_full
     while "day" not in keys and months_until is not None and last_full <= months_until \
             and next_month(last_full) <= end:
         last_full = next_month(last_full)
-    spans: list[tuple[Any, dt.date, dt.date]] = [(MessageMonth, first_full, last_full)] if last_full > first_full else []
-    spans += [(MessageDay, start, first_full if spans else end)]
-    if spans[0][0] is MessageMonth:
-        spans.append((MessageDay, last_full, end))
+    spans: list[tuple[Any, dt.date, dt.date]] = [(log.month_table, first_full, last_full)] if last_full > first_full else []
+    spans += [(log.day_table, start, first_full if spans else end)]
+    if spans[0][0] is log.month_table:
+        spans.append((log.day_table, last_full, end))
     for table, lo, hi in spans:
         if lo >= hi:
             continue
-        column = table.month if table is MessageMonth else table.day
+        daily = table is log.day_table
+        column = table.day if daily else table.month
         # "month" on the daily table is its day, turned into the month below.
-        columns = [getattr(table, "day" if key == "month" and table is MessageDay else key) for key in keys]
-        rolled = select(*columns, func.sum(table.turns)).where(column >= lo, column < hi)
+        columns = [getattr(table, "day" if key == "month" and daily else key) for key in keys]
+        rolled = select(*columns, *(func.sum(getattr(table, c)) for c in log.counts)).where(column >= lo, column < hi)
         if filters.language:
             rolled = rolled.where(table.language.in_([filters.language, f"{filters.language}-Cyrl"]))
         if filters.channel:
             rolled = rolled.where(table.channel == filters.channel)
         for row in session.execute(rolled.group_by(*columns)):
-            key = tuple(month_start(v) if k == "month" else v for k, v in zip(keys, row[:-1]))
-            totals[key] = totals.get(key, 0) + int(row[-1])
+            key = tuple(month_start(v) if k == "month" else v for k, v in zip(keys, row[:len(keys)]))
+            add(key, tuple(int(v) for v in row[len(keys):]))
     if split < filters.until:
-        live = _scoped(
-            select(Message.created_at, Message.language, Message.card)
-            .join(User, User.id == Message.user_id)
-            .where(Message.direction == "out", Message.action.is_not(None)),
-            Filters(split, filters.until, filters.language, filters.channel), Message.created_at, Message.language,
-        )
-        for at, language, card in session.execute(live):
+        live = _scoped(log.rows(), Filters(split, filters.until, filters.language, filters.channel),
+                       log.model.created_at, log.model.language)
+        for at, language, card, *values in session.execute(live):
             fields = {"day": at.date(), "month": month_start(at.date()), "language": str(language or ""),
                       "card": str(card or "")}
-            key = tuple(fields[k] for k in keys)
-            totals[key] = totals.get(key, 0) + 1
+            add(tuple(fields[k] for k in keys), tuple(int(v) for v in values))
     return totals
+
+
+def _turns(session: Session, filters: Filters, *keys: str) -> dict[tuple[Any, ...], int]:
+    """Turns (bot replies) in the period grouped by some of day, month, language, card."""
+    return {key: n for key, (n,) in _counted(session, filters, MESSAGES, *keys).items()}
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -160,13 +166,10 @@ def demand_by_week(session: Session, filters: Filters) -> list[tuple[str, int]]:
 
 
 def helpfulness(session: Session, filters: Filters) -> list[tuple[str, str, int, int]]:
-    """(card, language, helpful, not helpful) from the "Was this helpful?" answers."""
-    helpful = func.sum(case((Feedback.helpful.is_(True), 1), else_=0))
-    query = _scoped(
-        select(Feedback.card, Feedback.language, func.count(), helpful).join(User, User.id == Feedback.user_id),
-        filters, Feedback.created_at, Feedback.language,
-    ).group_by(Feedback.card, Feedback.language).order_by(func.count().desc())
-    return [(str(c), str(lang), int(h or 0), int(n) - int(h or 0)) for c, lang, n, h in session.execute(query)]
+    """(card, language, helpful, not helpful) from the "Was this helpful?" answers, most answered first."""
+    counts = _counted(session, filters, FEEDBACK, "card", "language")
+    rows = [(str(card), str(lang), helpful, unhelpful) for (card, lang), (helpful, unhelpful) in counts.items()]
+    return sorted(rows, key=lambda r: (-(r[2] + r[3]), r[0], r[1]))
 
 
 def handoff_rate(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
