@@ -133,7 +133,8 @@ def test_aggregates_by_language_channel_and_week(rt: Runtime) -> None:
         year = dashboard.Filters(now - dt.timedelta(days=365), now + dt.timedelta(days=1))
         assert dashboard.helpfulness(session, year) == [("health.insurance", "uz", 2, 2), ("korean.kiip", "ru", 2, 1),
                                                         ("korean.kiip", "uz", 1, 0)]
-        assert sorted(dashboard.handoff_cards(session, year)) == [("korean.kiip", 1), ("registration.driving-licence", 1)]
+        # Equal counts: by card, so the top ten do not depend on the order rows come back in.
+        assert dashboard.handoff_cards(session, year) == [("korean.kiip", 1), ("registration.driving-licence", 1)]
         assert handoff_measures(session, year.since, year.until)["by_language"]["ru"] == {
             "opened": 1, "first_reply": {"n": 1, "median_min": 18.0, "p90_min": 18.0},
             "close": {"n": 1, "median_min": 30.0, "p90_min": 30.0}, "satisfaction_mean": 4}
