@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -54,16 +55,23 @@ def gaps(session: Session, filters: Filters) -> list[GapRow]:
         .join(User, User.id == Unanswered.user_id),
         filters, Unanswered.created_at, Unanswered.language,
     ).order_by(Unanswered.created_at.desc()).limit(MAX_GAP_QUESTIONS)
-    questions = [Question(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(query)]
+    questions = tuple(Question(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(query))
     decided: dict[int, GapDecision] = {}
     for decision in session.scalars(select(GapDecision).order_by(GapDecision.decided_at)):
         for question_id in decision.question_ids:
             decided[int(question_id)] = decision  # the latest decision about a question wins
     rows = []
-    for gap in cluster(questions):
+    for gap in _clustered(questions):
         found = [decided[i] for i in gap.ids if i in decided]
         rows.append(GapRow(gap, max(found, key=lambda d: d.decided_at) if found else None))
     return rows
+
+
+@lru_cache(maxsize=16)
+def _clustered(questions: tuple[Question, ...]) -> tuple[Gap, ...]:
+    # Stored questions never change, so the same questions group the same way: reloading a page (or the
+    # CSV of the same period) skips the clustering until a question is added or purged. Callers only read.
+    return tuple(cluster(questions))
 
 
 def decide_gap(session: Session, language: str, question_ids: list[int], decision: str, card: str | None,

@@ -122,6 +122,9 @@ def test_aggregates_by_language_channel_and_week(rt: Runtime) -> None:
         assert dashboard.handoff_cards(session, month(now, language="ru")) == []
         assert sum(n for _week, n in dashboard.demand_by_week(session, month(now))) == 7
         gaps = dashboard.gaps(session, month(now, language="uz"))
+        hits = dashboard._clustered.cache_info().hits
+        assert [g.gap.ids for g in dashboard.gaps(session, month(now, language="uz"))] == [g.gap.ids for g in gaps]
+        assert dashboard._clustered.cache_info().hits == hits + 1  # the same questions are not grouped twice
         # Counting finished days into message_days changes no figure; counting again changes nothing either.
         periods = [month(now, **kw) for kw in ({}, {"channel": "telegram"}, {"language": "ru"})]
         # ...and four months, so whole calendar months are read from message_months.
