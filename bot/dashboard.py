@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -130,14 +131,30 @@ def _counted(session: Session, filters: Filters, log: Log, *keys: str) -> dict[t
         for row in session.execute(rolled.group_by(*columns)):
             key = tuple(month_start(v) if k == "month" else v for k, v in zip(keys, row[:len(keys)]))
             add(key, tuple(int(v) for v in row[len(keys):]))
-    if split < filters.until:
-        live = _scoped(log.rows(), Filters(split, filters.until, filters.language, filters.channel),
-                       log.model.created_at, log.model.language)
-        for at, language, card, *values in session.execute(live):
-            fields = {"day": at.date(), "month": month_start(at.date()), "language": str(language or ""),
+    # The days not yet counted are summed by the database too, one query per day or month when grouping by them.
+    model = log.model
+    live = (select(model.language, model.card, *(func.sum(value) for value in log.values))
+            .join(User, User.id == model.user_id).where(*log.where))
+    for lo, hi in _pieces(split, filters.until, keys):
+        scoped = _scoped(live, Filters(lo, hi, filters.language, filters.channel), model.created_at, model.language)
+        for language, card, *values in session.execute(scoped.group_by(model.language, model.card)):
+            fields = {"day": lo.date(), "month": month_start(lo.date()), "language": str(language or ""),
                       "card": str(card or "")}
             add(tuple(fields[k] for k in keys), tuple(int(v) for v in values))
     return totals
+
+
+def _pieces(since: dt.datetime, until: dt.datetime, keys: tuple[str, ...]) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """[since, until) cut at midnights (grouping by day) or at the first of each month (by month), else whole."""
+    while since < until:
+        if "day" in keys:
+            cut = _day_start(since.date() + dt.timedelta(days=1))
+        elif "month" in keys:
+            cut = _day_start(next_month(since.date()))
+        else:
+            cut = until
+        yield since, min(cut, until)
+        since = min(cut, until)
 
 
 def _turns(session: Session, filters: Filters, *keys: str) -> dict[tuple[Any, ...], int]:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, delete, func, insert, literal, select
+from sqlalchemy import case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from bot.models import Feedback, FeedbackDay, FeedbackMonth, Message, MessageDay, MessageMonth, RollupState, User, utcnow
@@ -23,11 +23,6 @@ class Log:
     model: Any
     values: tuple[Any, ...]
     where: tuple[Any, ...] = ()
-
-    def rows(self) -> Select[Any]:
-        """(at, language, card, *values) per counted row of the log, with the person's channel joinable."""
-        return (select(self.model.created_at, self.model.language, self.model.card, *self.values)
-                .join(User, User.id == self.model.user_id).where(*self.where))
 
 
 MESSAGES = Log(MessageDay, MessageMonth, ("turns",), Message, (literal(1),),
