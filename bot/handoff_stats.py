@@ -14,10 +14,6 @@ from bot.models import WAITING_STATUSES, Escalation, as_utc
 from bot.roster import Calendar
 
 
-def _minutes(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
-    return None if start is None or end is None else (as_utc(end) - as_utc(start)).total_seconds() / 60
-
-
 def _summary(values: list[float]) -> dict[str, float | int | None]:
     if not values:
         return {"n": 0, "median_min": None, "p90_min": None}
@@ -43,23 +39,28 @@ def handoff_measures(session: Session, since: dt.datetime, until: dt.datetime,
     close: dict[str, list[float]] = defaultdict(list)
     by_hour_reply: dict[int, list[float]] = defaultdict(list)
     opened_by_hour: dict[int, int] = defaultdict(int)
+    opened: dict[str, int] = defaultdict(int)
     satisfaction: dict[str, list[int]] = defaultdict(list)
-    for row in rows:
-        hour = calendar.local(as_utc(row.created_at)).hour
+    # One pass over plain tuples: a year of cases (thousands of rows) in a few milliseconds. Differences
+    # need no zone: the timestamps of a row are all naive (SQLite) or all aware (PostgreSQL).
+    for language, status, created_at, first_reply_at, closed_at, score in rows:
+        hour = calendar.local(as_utc(created_at)).hour
         opened_by_hour[hour] += 1
-        if (first := _minutes(row.created_at, row.first_reply_at)) is not None:
-            reply[row.language].append(first)
+        opened[language] += 1
+        if first_reply_at is not None:
+            first = (first_reply_at - created_at).total_seconds() / 60
+            reply[language].append(first)
             by_hour_reply[hour].append(first)
-        if row.status == "closed" and (done := _minutes(row.created_at, row.closed_at)) is not None:
-            close[row.language].append(done)
-        if row.satisfaction is not None:
-            satisfaction[row.language].append(row.satisfaction)
-    languages = sorted(set(reply) | set(close) | set(queue) | {r.language for r in rows})
+        if status == "closed" and closed_at is not None:
+            close[language].append((closed_at - created_at).total_seconds() / 60)
+        if score is not None:
+            satisfaction[language].append(score)
+    languages = sorted(set(opened) | set(queue))
     return {
         "since": since.isoformat(), "until": until.isoformat(),
         "queue": dict(sorted(queue.items())),
         "by_language": {
-            lang: {"opened": sum(1 for r in rows if r.language == lang),
+            lang: {"opened": opened[lang],
                    "first_reply": _summary(reply[lang]), "close": _summary(close[lang]),
                    "satisfaction_mean": round(statistics.mean(satisfaction[lang]), 2) if satisfaction[lang] else None}
             for lang in languages

@@ -70,7 +70,7 @@ class Feedback(Base):
     card: Mapped[str] = mapped_column(String(80))
     language: Mapped[str] = mapped_column(String(8))
     helpful: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class Unanswered(Base):
@@ -129,7 +129,7 @@ class Escalation(Base):
     candidates: Mapped[list[Any]] = mapped_column(JSON, default=list)
     transcript: Mapped[list[Any]] = mapped_column(JSON, default=list)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     offered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -249,6 +249,32 @@ class MessageMonth(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     card: Mapped[str] = mapped_column(String(80), primary_key=True)
     turns: Mapped[int] = mapped_column(Integer)
+
+
+class FeedbackDay(Base):
+    """"Was this helpful?" answers per day, language, channel and card, counted like message_days."""
+
+    __tablename__ = "feedback_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    card: Mapped[str] = mapped_column(String(80), primary_key=True)
+    helpful: Mapped[int] = mapped_column(Integer)
+    unhelpful: Mapped[int] = mapped_column(Integer)
+
+
+class FeedbackMonth(Base):
+    """The same answers per calendar month, summed from feedback_days once a month is over."""
+
+    __tablename__ = "feedback_months"
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # its first day
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    card: Mapped[str] = mapped_column(String(80), primary_key=True)
+    helpful: Mapped[int] = mapped_column(Integer)
+    unhelpful: Mapped[int] = mapped_column(Integer)
 
 
 class RollupState(Base):

@@ -9,17 +9,22 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from bot import dashboard
 from bot import messages as M
 from bot.dialogue import Incoming
+from bot.handoff_stats import handoff_measures
 from bot.models import (
     Escalation,
     Feedback,
+    FeedbackDay,
+    FeedbackMonth,
     GapDecision,
     Message,
     MessageDay,
@@ -74,13 +79,34 @@ def seed(store: Store, now: dt.datetime) -> None:
                             card="korean.kiip", created_at=now - dt.timedelta(days=90)))  # outside the month
         session.add(Feedback(user_id=people["r1"].id, card="korean.kiip", language="ru", helpful=True, created_at=now))
         session.add(Feedback(user_id=people["r1"].id, card="korean.kiip", language="ru", helpful=False, created_at=now))
+        # Older answers, in other channels and months: counted into feedback_days and feedback_months.
+        for days, person, card, helpful in ((1, "u1", "health.insurance", True), (2, "u2", "health.insurance", False),
+                                            (40, "u1", "health.insurance", False), (40, "r1", "korean.kiip", True),
+                                            (75, "u2", "korean.kiip", True), (100, "u1", "health.insurance", True)):
+            session.add(Feedback(user_id=people[person].id, card=card, language=people[person].language,
+                                 helpful=helpful, created_at=now - dt.timedelta(days=days)))
         session.add(Escalation(user_id=people["u1"].id, language="uz", channel="telegram", reason="unsure",
                                priority="normal", status="open", candidates=["registration.driving-licence"],
                                transcript=[], created_at=now - dt.timedelta(days=1), updated_at=now))
+        session.add(Escalation(user_id=people["r1"].id, language="ru", channel="web", reason="unsure",
+                               priority="normal", status="closed", candidates=["korean.kiip", "health.insurance"],
+                               transcript=[], created_at=now - dt.timedelta(days=50, minutes=30), updated_at=now,
+                               first_reply_at=now - dt.timedelta(days=50, minutes=12),
+                               closed_at=now - dt.timedelta(days=50), satisfaction=4))
+        session.add(Escalation(user_id=people["u2"].id, language="uz", channel="kakao", reason="asked",
+                               priority="normal", status="expired", candidates=[], transcript=[],
+                               created_at=now - dt.timedelta(days=2), updated_at=now))
 
 
 def month(now: dt.datetime, **kwargs: str) -> dashboard.Filters:
     return dashboard.Filters(now - dt.timedelta(days=30), now + dt.timedelta(days=1), **kwargs)
+
+
+def figures(session: Session, periods: list[dashboard.Filters]) -> list[Any]:
+    """Every dashboard figure that reads the roll-ups, for each period."""
+    measures = (dashboard.demand, dashboard.demand_by_week, dashboard.demand_over_time, dashboard.helpfulness,
+                dashboard.handoff_rate, dashboard.handoff_cards)
+    return [f(session, period) for f in measures for period in periods]
 
 
 def test_aggregates_by_language_channel_and_week(rt: Runtime) -> None:
@@ -89,29 +115,47 @@ def test_aggregates_by_language_channel_and_week(rt: Runtime) -> None:
     with rt.store.session() as session:
         assert dashboard.demand(session, month(now)) == [("korean.kiip", "ru", 5), ("health.insurance", "uz", 1)]
         assert dashboard.demand(session, month(now, channel="telegram")) == [("health.insurance", "uz", 1)]
-        assert dashboard.helpfulness(session, month(now)) == [("korean.kiip", "ru", 1, 1)]
-        assert dashboard.handoff_rate(session, month(now)) == [("ru", 5, 0), ("uz", 2, 1)]
+        assert dashboard.helpfulness(session, month(now)) == [("health.insurance", "uz", 1, 1), ("korean.kiip", "ru", 1, 1)]
+        assert dashboard.helpfulness(session, month(now, channel="telegram")) == [("health.insurance", "uz", 1, 0)]
+        assert dashboard.handoff_rate(session, month(now)) == [("ru", 5, 0), ("uz", 2, 2)]
         assert dashboard.handoff_cards(session, month(now)) == [("registration.driving-licence", 1)]
+        assert dashboard.handoff_cards(session, month(now, language="ru")) == []
         assert sum(n for _week, n in dashboard.demand_by_week(session, month(now))) == 7
         gaps = dashboard.gaps(session, month(now, language="uz"))
+        hits = dashboard._clustered.cache_info().hits
+        assert [g.gap.ids for g in dashboard.gaps(session, month(now, language="uz"))] == [g.gap.ids for g in gaps]
+        assert dashboard._clustered.cache_info().hits == hits + 1  # the same questions are not grouped twice
         # Counting finished days into message_days changes no figure; counting again changes nothing either.
         periods = [month(now, **kw) for kw in ({}, {"channel": "telegram"}, {"language": "ru"})]
         # ...and four months, so whole calendar months are read from message_months.
         periods += [dashboard.Filters(now - dt.timedelta(days=120), now + dt.timedelta(days=1)),
                     dashboard.Filters((now - dt.timedelta(days=120)).replace(day=1), now + dt.timedelta(days=1))]
-        before = [f(session, period) for f in (dashboard.demand, dashboard.demand_by_week, dashboard.demand_over_time, dashboard.handoff_rate)
-                  for period in periods]
+        periods += [dashboard.Filters(now - dt.timedelta(days=120), now + dt.timedelta(days=1), channel="kakao"),
+                    dashboard.Filters(now - dt.timedelta(days=120), now + dt.timedelta(days=1), language="uz")]
+        before = figures(session, periods)
+        year = dashboard.Filters(now - dt.timedelta(days=365), now + dt.timedelta(days=1))
+        assert dashboard.helpfulness(session, year) == [("health.insurance", "uz", 2, 2), ("korean.kiip", "ru", 2, 1),
+                                                        ("korean.kiip", "uz", 1, 0)]
+        # Equal counts: by card, so the top ten do not depend on the order rows come back in.
+        assert dashboard.handoff_cards(session, year) == [("korean.kiip", 1), ("registration.driving-licence", 1)]
+        assert handoff_measures(session, year.since, year.until)["by_language"]["ru"] == {
+            "opened": 1, "first_reply": {"n": 1, "median_min": 18.0, "p90_min": 18.0},
+            "close": {"n": 1, "median_min": 30.0, "p90_min": 30.0}, "satisfaction_mean": 4}
     for _ in range(2):
         with rt.store.session() as session:
             assert roll_up(session, now.date()) >= (1 if _ == 0 else 0)
-            after = [f(session, period) for f in (dashboard.demand, dashboard.demand_by_week, dashboard.demand_over_time, dashboard.handoff_rate)
-                     for period in periods]
+            after = figures(session, periods)
             months = session.scalar(select(func.sum(MessageMonth.turns)))
             over = session.scalar(select(func.sum(MessageDay.turns)).where(MessageDay.day < now.date().replace(day=1)))
+            answers = session.scalar(select(func.sum(FeedbackMonth.helpful + FeedbackMonth.unhelpful)))
+            answered = session.scalar(select(func.sum(FeedbackDay.helpful + FeedbackDay.unhelpful))
+                                      .where(FeedbackDay.day < now.date().replace(day=1)))
         assert after == before
         assert months is not None and months >= 1 and months == over  # only months that are over are summed
+        assert answers is not None and answers >= 2 and answers == answered
     with rt.store.session() as session:
         assert session.scalar(select(func.sum(MessageDay.turns))) == 7  # finished days only: not today's one
+        assert session.scalar(select(func.sum(FeedbackDay.helpful + FeedbackDay.unhelpful))) == 6
     assert [g.gap.count for g in gaps][:1] == [4]  # four ways of asking about the driving licence: one row
     assert {g.gap.language for g in gaps} == {"uz"}
 
