@@ -28,6 +28,12 @@ class Filters:
     language: str | None = None
     channel: str | None = None
 
+    @classmethod
+    def default(cls, now: dt.datetime) -> Filters:
+        """What the dashboard opens with: the last 30 days and today, every language and channel."""
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return cls(today - dt.timedelta(days=30), today + dt.timedelta(days=1))
+
 
 @dataclass
 class GapRow:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 SIMILAR = 0.35  # cosine of character n-grams: same question in other words, same language
 MAX_EXAMPLES = 3
@@ -55,6 +54,10 @@ def cluster(questions: Sequence[Question], threshold: float = SIMILAR) -> list[G
     """Grouping per language: a question joins the group of the earlier question it is most like
     (cosine of character n-grams, at least `threshold`), or starts a group. One sparse product gives
     all similarities."""
+    # Imported here: scikit-learn costs a serving process 75 MB, and only a staff member opening the
+    # dashboard needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     gaps: list[Gap] = []
     by_language: dict[str, list[Question]] = {}
     for question in sorted(questions, key=lambda q: (q.at, q.id)):

@@ -40,9 +40,10 @@ def _date(value: str | None, default: dt.datetime) -> dt.datetime:
 
 def filters_from(request: Request) -> board.Filters:
     """The dashboard's filters from the query string; anything unreadable falls back to the last 30 days."""
-    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    since = _date(request.query_params.get("from"), today - dt.timedelta(days=30))
-    until = _date(request.query_params.get("to"), today) + dt.timedelta(days=1)  # "to" includes that day
+    default = board.Filters.default(utcnow())
+    since = _date(request.query_params.get("from"), default.since)
+    # "to" includes that day
+    until = _date(request.query_params.get("to"), default.until - dt.timedelta(days=1)) + dt.timedelta(days=1)
     language = request.query_params.get("language") or None
     channel = request.query_params.get("channel") or None
     return board.Filters(since, until, language if language in LANGUAGES else None,
