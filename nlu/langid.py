@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from nlu.lexicons import (
     ENDINGS,
@@ -24,7 +27,6 @@ from nlu.lexicons import (
 )
 
 LANGUAGES = ("ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru")
-_LATIN_LANGS = ["en", "vi", "uz"]  # what the character model tells apart
 _WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`][^\W\d_]+)*", re.UNICODE)
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`"})
 _UZ_CYRILLIC_LETTERS = set("ўқғҳЎҚҒҲ")
@@ -184,19 +186,81 @@ def _latin_votes(words: list[str]) -> Votes:
     return votes
 
 
-@lru_cache(maxsize=1)
-def _identifier():  # type: ignore[no-untyped-def]
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+# The character model: py3langid's naive Bayes over byte n-grams, restricted to en/vi/uz and read from
+# a table derived from its model by nlu.langid_build (0.2 MB on disk, a few MB loaded, instead of the
+# 49 MB that loading py3langid and its automaton over all 97 languages' features costs).
+_TABLE = Path(__file__).with_name("langid_en_vi_uz.npz")
 
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages(_LATIN_LANGS)
-    # set_languages keeps the weights of all 97 languages for a later reset (28 MB); we never reset.
-    ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
-    return ident
+
+@dataclass(frozen=True)
+class _CharModel:
+    grams: dict[bytes, int]  # n-gram bytes -> row of weights
+    lengths: tuple[int, ...]  # n-gram lengths present, longest first
+    weights: Any  # numpy float16 (n-grams x columns): log P(n-gram | language)
+    prior: Any  # numpy float32 (columns,): log P(language)
+    columns: tuple[str, ...]  # language of each column; uz has two (py3langid's alias), summed
+    aliases: tuple[tuple[int, int], ...]  # (first column, later column) of one language
+
+
+@lru_cache(maxsize=1)
+def _char_model() -> _CharModel:
+    import numpy as np
+
+    with np.load(_TABLE) as table:
+        columns = tuple(str(lang) for lang in table["classes"])
+        blob, lengths = table["grams"].tobytes(), table["lengths"].tolist()
+        weights, prior = table["weights"], table["prior"]
+        if not table["grams"].all():
+            raise ValueError(f"{_TABLE}: an n-gram holds a NUL byte; rebuild it with nlu.langid_build")
+    grams, start = {}, 0
+    for row, length in enumerate(lengths):
+        grams[blob[start : start + length]] = row
+        start += length
+    aliases = tuple((columns.index(lang), later) for later, lang in enumerate(columns) if columns.index(lang) != later)
+    return _CharModel(grams, tuple(sorted(set(lengths), reverse=True)), weights, prior, columns, aliases)
+
+
+def _gram_counts(data: bytes, model: _CharModel) -> dict[int, int]:
+    """How often each n-gram occurs, counting after each byte only the longest n-gram ending there.
+
+    That is what py3langid's automaton counts (not every n-gram ending there); the rows keep the order
+    of first occurrence, as its Counter does, so the sums below add up in the same order.
+    """
+    counts: dict[int, int] = {}
+    get, lengths = model.grams.get, model.lengths
+    # NUL bytes in front spare a bounds test per lookup (twice as fast): no n-gram in the table has one.
+    padded = b"\0" * lengths[0] + data
+    for end in range(lengths[0] + 1, len(padded) + 1):
+        for length in lengths:
+            row = get(padded[end - length : end])
+            if row is not None:
+                counts[row] = counts.get(row, 0) + 1
+                break
+    return counts
 
 
 def _model_probabilities(text: str) -> Votes:
-    return {str(lang): float(prob) for lang, prob in _identifier().rank(text)}
+    """P(language | text) over en/vi/uz, best first, computed as py3langid's rank() with norm_probs does."""
+    import numpy as np
+
+    model = _char_model()
+    data = unicodedata.normalize("NFC", text.lower() if text.isupper() else text).encode("utf-8", "surrogatepass")
+    counts = _gram_counts(data, model)
+    if counts:
+        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        times = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        scores = np.log1p(times) @ model.weights[rows] + model.prior
+    else:
+        scores = np.zeros(len(model.columns), dtype=np.float32)  # no evidence: all equally likely
+    scores *= 1.0 / math.sqrt(len(data) or 1)  # py3langid's temperature, sqrt of the byte length
+    np.exp(scores - scores.max(), out=scores)
+    scores /= scores.sum()
+    merged: dict[str, float] = {}
+    for first, later in model.aliases:
+        scores[first] += scores[later]
+    for lang, score in zip(model.columns, scores.tolist()):
+        merged.setdefault(lang, score)
+    return dict(sorted(merged.items(), key=lambda item: item[1], reverse=True))
 
 
 def _latin_words(text: str) -> list[str]:
