@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect, select, text
 
 from alembic.config import Config
@@ -84,3 +88,19 @@ def test_purge_removes_only_old_messages(database_url: str) -> None:
     assert store.purge_older_than(90, now=now) == 1
     with store.session() as session:
         assert session.scalars(select(Message.text)).all() == ["new"]
+
+
+def test_servers_starting_together_migrate_once(database_url: str) -> None:
+    # Several server processes started at once on a new PostgreSQL database: without the migration lock
+    # all but one fail with "relation already exists".
+    if not database_url.startswith("postgresql"):
+        pytest.skip("one SQLite file is served by one process")
+    code = "import sys; from bot.store import migrate; migrate(sys.argv[1])"
+    root = Path(__file__).resolve().parent.parent
+    runs = [subprocess.Popen([sys.executable, "-c", code, database_url], cwd=root, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE) for _ in range(3)]
+    failures = [err.decode()[-300:] for run in runs if (err := run.communicate(timeout=120)[1]) and run.returncode]
+    assert failures == []
+    with Store(database_url, run_migrations=False).engine.connect() as connection:
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
