@@ -130,7 +130,12 @@ def main() -> None:
                 url_path = path.format(year_ago=year_ago)
                 assert client.get(url_path).status_code == 200, url_path  # warm-up
                 times = []
-                for _ in range(5):
+                for attempt in range(5):
+                    # A new unanswered question before each load: the gap grouping is redone every time,
+                    # as on the first load after people asked something new (the worst case).
+                    with runtime.store.session() as session:
+                        session.add(Unanswered(user_id=1, text=f"new question {name} {attempt}?", language="ko",
+                                               candidates=[], created_at=dt.datetime.now(dt.UTC)))
                     began = time.perf_counter()
                     response = client.get(url_path)
                     times.append((time.perf_counter() - began) * 1000)
@@ -141,7 +146,7 @@ def main() -> None:
         if cluster is not None:
             cluster.remove()
     lines = [f"Dashboard benchmark: {args.db}, {args.messages:,} messages over a year (seeded in {seeding:.0f} s), "
-             f"{os.cpu_count()} cores; median of 5 loads", "", "| page | ms | goal |", "|---|---|---|"]
+             f"{os.cpu_count()} cores; median of 5 loads, each after a new unanswered question (gaps grouped again)", "", "| page | ms | goal |", "|---|---|---|"]
     lines += [f"| {name} | {ms:.0f} | <= 300 |" for name, ms in rows]
     text = "\n".join(lines)
     print(text)

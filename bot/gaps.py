@@ -6,8 +6,11 @@ import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
+
+from nlu.linear import char_ngrams
 
 SIMILAR = 0.35  # cosine of character n-grams: same question in other words, same language
 MAX_EXAMPLES = 3
@@ -44,6 +47,13 @@ def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+@lru_cache(maxsize=50_000)
+def _ngrams(text: str) -> tuple[str, ...]:
+    # Stored questions never change: their n-grams (scikit-learn's "char_wb", 2-4 characters) are cut once
+    # per process, so regrouping after a new question mostly counts and multiplies.
+    return tuple(char_ngrams(text))
+
+
 def week_of(at: dt.datetime) -> str:
     """ISO week, e.g. 2026-W48."""
     year, week, _ = at.isocalendar()
@@ -65,7 +75,7 @@ def cluster(questions: Sequence[Question], threshold: float = SIMILAR) -> list[G
     for language, items in by_language.items():
         texts = [_normal(q.text) for q in items]
         try:
-            matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit_transform(texts)
+            matrix = TfidfVectorizer(analyzer=_ngrams, sublinear_tf=True).fit_transform(texts)
         except ValueError:  # nothing but spaces or symbols
             continue
         similarity = np.asarray((matrix @ matrix.T).toarray(), dtype=np.float32)
