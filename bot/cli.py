@@ -232,9 +232,10 @@ def _purge_job(config: LoadedSettings, store: Store) -> PurgeJob:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.runtime import build_runtime, warm_up_in_background
+    from bot.runtime import build_runtime, serving_process, warm_up_in_background
     from connectors.terminal import TerminalChat
 
+    serving_process()
     config = _config(args)
     _logging(config, terminal=True)
     runtime = build_runtime(config)
@@ -246,9 +247,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from bot.runtime import build_runtime, warm_up_in_background
+    from bot.runtime import build_runtime, serving_process, warm_up_in_background
     from connectors.web import create_app
 
+    serving_process()
     config = _config(args)
     _logging(config)
     runtime = build_runtime(config)
@@ -270,10 +272,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_telegram(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.runtime import build_runtime, warm_up_in_background
+    from bot.runtime import build_runtime, serving_process, warm_up_in_background
     from connectors.telegram import TelegramChannel, bot_from_environment
     from connectors.telegram_desk import StaffDesk
 
+    serving_process()
     config = _config(args)
     _logging(config)
     runtime = build_runtime(config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,16 @@ NLU_BACKENDS: dict[str, Callable[[LoadedSettings, ContentBase], Reader]] = {
 def build_understander(config: LoadedSettings, content: ContentBase) -> Reader:
     """The NLU backend named by nlu.backend in the settings, with the content's danger lexicon."""
     return NLU_BACKENDS[config.settings.nlu.backend](config, content)
+
+
+def serving_process() -> None:
+    """Settle how a process that answers people runs: the sentence encoder on one thread, unless the
+    operator set OMP_NUM_THREADS. Call before the model is first used."""
+    # With messages in flight, OpenMP threads wait for cores that the event loop and any other server
+    # process need: a message's encoding took 380 ms instead of 24 ms while another process was busy
+    # (dependencies.md). One thread a process is also what bench/nlu_bench.py measures. Training keeps
+    # every core: it encodes many texts at once, one per thread.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def warm_up_in_background(runtime: Runtime) -> threading.Thread:
