@@ -14,6 +14,7 @@ from typing import Any
 from nlu.lexicons import (
     ENDINGS,
     ENGLISH_COMMON,
+    ENGLISH_TOPIC,
     KOREAN_GRAMMAR,
     KOREAN_ROMAN,
     MASH,
@@ -158,6 +159,7 @@ _LATIN_LEXICONS = {"en": ENGLISH_COMMON, "vi": VIETNAMESE_PLAIN, "ko": KOREAN_RO
 # Weaker clues for a word in none of the lists: (language, test, weight), first match only.
 _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("vi", lambda w: any(c in _VI_LETTERS for c in w), 3.0),
+    ("en", lambda w: w in ENGLISH_TOPIC, 0.5),
     ("uz", lambda w: bool(_UZ_LATIN_MARK.search(w)), 1.5),
     ("ne", lambda w: bool(ENDINGS["ne"].fullmatch(w)), 0.7),
     ("ko", lambda w: bool(ENDINGS["ko"].fullmatch(w)), 0.7),

@@ -22,7 +22,21 @@ ENGLISH_COMMON = _words(
     just only still already again need want get got give go going went come know tell ask help find
     make pay work working where's anyone someone something anything
     one two three today tomorrow yesterday week month year now then than too pls plz u r ur bye good
-    morning night evening afternoon sorry hii hiya gm ty tysm tks thnx pls
+    morning night evening afternoon sorry hii hiya gm ty tysm tks thnx pls day days
+    """
+)
+
+# The topics people ask the bot about, in English. Nepali, Vietnamese and Uzbek chat borrows such nouns
+# ("mero salary aayena"), so each is a weak vote; alone ("tax", "hotline") it still outweighs the
+# character model, which takes many short English nouns for Uzbek.
+ENGLISH_TOPIC = _words(
+    """
+    salary wage wages payslip overtime severance pension boss employer job jobs landlord tax taxes fine
+    fines penalty trash garbage rubbish recycling translator translation interpreter hotline helpline
+    harassment wife husband child children kid kids daughter son baby insurance dormitory deposit
+    shelter ambulance injury injured accident divorce marriage married wedding daycare kindergarten
+    licence license registration address renewal extension discrimination racism counselling counseling
+    train subway station supervisor manager coworker layoff fired
     """
 )
 
