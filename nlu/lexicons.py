@@ -40,9 +40,9 @@ ENGLISH_TOPIC = _words(
     """
 )
 
-# Vietnamese syllables as typed without diacritics, and chat shorthands. English words such as
-# "the", "an", "to" are left out on purpose; syllables that are also English words are in both
-# lists and so split their vote.
+# Vietnamese syllables as typed without diacritics, and chat shorthands (e: em, r: rồi, j: gì,
+# z: vậy, no: nợ). English words such as "the", "an", "to" are left out on purpose; syllables that
+# are also English words are in both lists and so split their vote.
 VIETNAMESE_PLAIN = _words(
     """
     toi khong ko kh hong dc duoc phai lam sao nao dau giup viec luong nguoi nuoc ngoai tieng benh vien
@@ -60,6 +60,7 @@ VIETNAMESE_PLAIN = _words(
     hoc tieng lop khoa mien phi tre em be con trai gai vo chong me bo gia dinh da van hoa trung tam
     ho tro tu van dang ky ket hon ly hon quoc tich thuong tru gia han ra vao duoc khong a ak nhi nhe
     chua xem tim hieu huong dan cach thu tuc ho so giay to can gi them alo camon ntn trc
+    e r j z no bjo lm mun bit bik hok wa sdt ms cx dk nc
     """
 )
 

@@ -40,6 +40,10 @@ VIETNAMESE_WITHOUT_MARKS = [
     "benh vien nao co phien dich tieng viet",
     "visa het han roi phai lam sao",
     "chu nha khong tra tien coc",
+    # Chat shorthand: e (em), r (rồi), no (nợ) look like English or nothing at all.
+    "cty no e 2 thang r",
+    "mat the ARC r",
+    "the e mat r",
 ]
 
 UZBEK_LATIN = [
