@@ -37,6 +37,7 @@ ENGLISH_TOPIC = _words(
     shelter ambulance injury injured accident divorce marriage married wedding daycare kindergarten
     licence license registration address renewal extension discrimination racism counselling counseling
     train subway station supervisor manager coworker layoff fired
+    center centre office card phone number hours open closed lost bus stop
     """
 )
 
@@ -127,7 +128,7 @@ UZBEK_LATIN = _words(
     o'zbek ozbek o'zbekcha ozbekcha o'zbekiston ozbekiston uzbekiston oila xotin xotinim erim bola
     bolam bolalar uy uyga raqam raqami manzil markaz markazi kursi dars o'qish oqish tushunmadim
     tushunmayapman bilmayman bilasizmi mumkin mumkinmi iltimos kechirasiz xayr qanaqa arzon qimmat
-    xayrli soat bepul tong assalom
+    xayrli soat bepul tong assalom telefon
     """
 )
 

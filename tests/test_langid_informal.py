@@ -101,6 +101,11 @@ ENGLISH = [
     "Job",
     "Trash",
     "recycling day Baebang",
+    # A romanised Korean term inside English (주민센터, 사장님, 출입국): the English nouns around it decide.
+    "jumin center phone number",
+    "sajangnim phone number",
+    "chulipguk office hours",
+    "jumin center open saturday",
 ]
 
 # Korean terms inside another language's sentence: the sentence's grammar decides.
