@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -210,16 +211,18 @@ class Engine:
         return [text for payload in payloads for text in payload.get("messages", [])]
 
     def _already_done(self, session: Session, incoming: Incoming) -> bool:
-        row = session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
-        return row is not None and row.status == "done"
+        status = session.scalar(select(ChannelUpdate.status).where(
+            ChannelUpdate.channel == incoming.channel, ChannelUpdate.update_id == incoming.update_id))
+        return status == "done"
 
     def _queue_reply(self, turn: Turn, queue_key: str) -> None:
         incoming = turn.incoming
-        row = None
         if incoming.update_id is not None:
-            row = turn.session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
-        if row is not None:
-            row.status, row.payload = "done", {}
+            # One UPDATE, not a second SELECT of the row; after /forget the row is gone and nothing matches.
+            turn.session.execute(
+                update(ChannelUpdate)
+                .where(ChannelUpdate.channel == incoming.channel, ChannelUpdate.update_id == incoming.update_id)
+                .values(status="done", payload={}))
         user_id = turn.user.id if turn.incoming.text.strip().split()[:1] != ["/forget"] else None
         turn.session.add(Outbox(
             dedupe_key=f"reply:{incoming.channel}:{queue_key}", audience="person",
