@@ -462,12 +462,9 @@ class Engine:
 
     def _finish(self, turn: Turn) -> None:
         turn.user.language = turn.tag
-        # The first message of a reply carries what was decided, so the dashboard counts turns, not bubbles.
-        for index, text in enumerate(turn.reply.messages):
-            first = index == 0
-            self.store.log(turn.session, turn.user, "out", text, language=turn.tag,
-                           action=turn.reply.action if first else None, card=turn.reply.card if first else None,
-                           confidence=turn.reply.confidence if first else None)
+        reply = turn.reply
+        self.store.log_reply(turn.session, turn.user, reply.messages, turn.tag, reply.action, reply.card,
+                             reply.confidence)
 
     def _hint(self, hint: str | None) -> str | None:
         if not hint:

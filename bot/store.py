@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy import Table, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -105,10 +105,29 @@ class Store:
         confidence: float | None = None,
     ) -> None:
         """Record one message, masked."""
-        session.add(
-            Message(user_id=user.id, direction=direction, text=mask(text), language=language,
-                    action=action, card=card, confidence=confidence)
-        )
+        self._insert_messages(session, user, [{"direction": direction, "text": mask(text), "language": language,
+                                                "action": action, "card": card, "confidence": confidence}])
+
+    def log_reply(self, session: Session, user: User, texts: list[str], language: str, action: str | None,
+                  card: str | None, confidence: float | None) -> None:
+        """Record the messages of one reply, masked; the first carries what was decided (the dashboard
+        counts turns, not bubbles)."""
+        rows: list[dict[str, Any]] = [{"direction": "out", "text": mask(text), "language": language, "action": None,
+                                       "card": None, "confidence": None} for text in texts]
+        if rows:
+            rows[0].update(action=action, card=card, confidence=confidence)
+        self._insert_messages(session, user, rows)
+
+    def _insert_messages(self, session: Session, user: User, rows: list[dict[str, Any]]) -> None:
+        # A plain INSERT of all rows at once: nothing reads the new ids, and the ORM would insert them one
+        # statement each (SQLite cannot return ids of a multi-row INSERT in order) and track every object.
+        if not rows:
+            return
+        if user.id is None:
+            session.flush()  # a person added in this transaction gets their id
+        table = Message.__table__
+        assert isinstance(table, Table)
+        session.execute(insert(table), [{**row, "user_id": user.id} for row in rows])
 
     def feedback(self, session: Session, user: User, card: str, language: str, helpful: bool) -> None:
         """Record a helpful / not helpful answer."""
