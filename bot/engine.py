@@ -176,7 +176,8 @@ class Engine:
         delivered = self._collect(turn)
         command, *args = text.split()
         name = command.lower().split("@")[0]
-        escalation = self.store.open_escalation(session, user)
+        # Someone just added cannot have a case yet (escalations refer to their row): no query needed.
+        escalation = None if is_new else self.store.open_escalation(session, user)
         if delivered and not any(c.isalpha() for c in text):
             pass  # "?" sent only to pick up a waiting reply
         elif name.startswith("/") and name in self._commands:
