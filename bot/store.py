@@ -37,7 +37,9 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # hide_parameters: database errors would otherwise quote row values (message text) into the logs.
-    engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+    # The ping before each checkout finds connections a restarted PostgreSQL server dropped; an open SQLite
+    # file cannot drop them, and there it costs a statement per transaction.
+    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
