@@ -22,7 +22,7 @@ from bot.crashpoints import crashpoint
 from bot.handoff import PULL_CHANNELS, Availability, Handoff, Opened
 from bot.i18n import Translator, native_name
 from bot.logs import chat_text
-from bot.models import ChannelUpdate, Outbox, User
+from bot.models import ChannelUpdate, Outbox, User, table_of
 from bot.outbox import Outbound
 from bot.privacy import pseudonym
 from bot.spool import Spool
@@ -220,9 +220,10 @@ class Engine:
         incoming = turn.incoming
         if incoming.update_id is not None:
             # One UPDATE, not a second SELECT of the row; after /forget the row is gone and nothing matches.
+            updates = table_of(ChannelUpdate)
             turn.session.execute(
-                update(ChannelUpdate)
-                .where(ChannelUpdate.channel == incoming.channel, ChannelUpdate.update_id == incoming.update_id)
+                update(updates)
+                .where(updates.c.channel == incoming.channel, updates.c.update_id == incoming.update_id)
                 .values(status="done", payload={}))
         user_id = turn.user.id if turn.incoming.text.strip().split()[:1] != ["/forget"] else None
         turn.session.add(Outbox(

@@ -8,13 +8,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event, func, insert, select, update
+from sqlalchemy import create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import retention
-from bot.models import ACTIVE_STATUSES, ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, utcnow
+from bot.models import ACTIVE_STATUSES, ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, table_of, utcnow
 from bot.privacy import mask
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -127,9 +127,7 @@ class Store:
             return
         if user.id is None:
             session.flush()  # a person added in this transaction gets their id
-        table = Message.__table__
-        assert isinstance(table, Table)
-        session.execute(insert(table), [{**row, "user_id": user.id} for row in rows])
+        session.execute(insert(table_of(Message)), [{**row, "user_id": user.id} for row in rows])
 
     def feedback(self, session: Session, user: User, card: str, language: str, helpful: bool) -> None:
         """Record a helpful / not helpful answer."""
