@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import create_engine, event, func, insert, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, create_engine, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import retention
 from bot.models import ACTIVE_STATUSES, ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, table_of, utcnow
 from bot.privacy import mask
+
+# The two databases' INSERT with ON CONFLICT DO NOTHING.
+_INSERT_OR_IGNORE: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -168,15 +171,18 @@ class Store:
 
     # ----- inbound channel updates: recorded before acknowledging, processed exactly once ------------
 
-    def record_update(self, channel: str, update_id: int, chat_key: str, payload: dict[str, Any]) -> bool:
+    def record_update(self, channel: str, update_id: int, chat_key: str, payload: dict[str, Any],
+                      session: Session | None = None) -> bool:
         """Store an update; False if this update id was already recorded (a retry or a replay)."""
-        try:
-            with self.session() as session:
-                session.add(ChannelUpdate(channel=channel, update_id=update_id, chat_key=chat_key,
-                                          payload=payload, status="received"))
-            return True
-        except IntegrityError:
-            return False
+        if session is None:
+            with self.session() as own:
+                return self.record_update(channel, update_id, chat_key, payload, own)
+        # ON CONFLICT DO NOTHING rather than catching the duplicate key: the caller's transaction stays usable.
+        dialect = _INSERT_OR_IGNORE[session.get_bind().dialect.name]
+        result = session.execute(dialect(table_of(ChannelUpdate)).values(
+            channel=channel, update_id=update_id, chat_key=chat_key, payload=payload, status="received",
+        ).on_conflict_do_nothing())
+        return cast(CursorResult[Any], result).rowcount == 1
 
     def finish_update(self, channel: str, update_id: int) -> None:
         """Mark an update processed and drop its content and chat (only the id is kept, to refuse replays)."""
