@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,10 @@ from bot.privacy import mask
 
 # The two databases' INSERT with ON CONFLICT DO NOTHING.
 _INSERT_OR_IGNORE: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+# The bot's own replies come from a bounded set of texts (cards and messages in each language), and most
+# cards list phone numbers, which masking looks at digit by digit: each text is masked once.
+_mask_reply = functools.lru_cache(maxsize=2048)(mask)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -117,8 +122,8 @@ class Store:
                   card: str | None, confidence: float | None) -> None:
         """Record the messages of one reply, masked; the first carries what was decided (the dashboard
         counts turns, not bubbles)."""
-        rows: list[dict[str, Any]] = [{"direction": "out", "text": mask(text), "language": language, "action": None,
-                                       "card": None, "confidence": None} for text in texts]
+        rows: list[dict[str, Any]] = [{"direction": "out", "text": _mask_reply(text), "language": language,
+                                       "action": None, "card": None, "confidence": None} for text in texts]
         if rows:
             rows[0].update(action=action, card=card, confidence=confidence)
         self._insert_messages(session, user, rows)
