@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from bot.crashpoints import crashpoint
 from bot.handoff import PULL_CHANNELS, Availability, Handoff, Opened
 from bot.i18n import Translator, native_name
 from bot.logs import chat_text
-from bot.models import ChannelUpdate, Outbox, User
+from bot.models import ChannelUpdate, Outbox, User, table_of
 from bot.outbox import Outbound
 from bot.privacy import pseudonym
 from bot.spool import Spool
@@ -175,7 +176,8 @@ class Engine:
         delivered = self._collect(turn)
         command, *args = text.split()
         name = command.lower().split("@")[0]
-        escalation = self.store.open_escalation(session, user)
+        # Someone just added cannot have a case yet (escalations refer to their row): no query needed.
+        escalation = None if is_new else self.store.open_escalation(session, user)
         if delivered and not any(c.isalpha() for c in text):
             pass  # "?" sent only to pick up a waiting reply
         elif name.startswith("/") and name in self._commands:
@@ -210,16 +212,19 @@ class Engine:
         return [text for payload in payloads for text in payload.get("messages", [])]
 
     def _already_done(self, session: Session, incoming: Incoming) -> bool:
-        row = session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
-        return row is not None and row.status == "done"
+        status = session.scalar(select(ChannelUpdate.status).where(
+            ChannelUpdate.channel == incoming.channel, ChannelUpdate.update_id == incoming.update_id))
+        return status == "done"
 
     def _queue_reply(self, turn: Turn, queue_key: str) -> None:
         incoming = turn.incoming
-        row = None
         if incoming.update_id is not None:
-            row = turn.session.get(ChannelUpdate, (incoming.channel, incoming.update_id))
-        if row is not None:
-            row.status, row.payload = "done", {}
+            # One UPDATE, not a second SELECT of the row; after /forget the row is gone and nothing matches.
+            updates = table_of(ChannelUpdate)
+            turn.session.execute(
+                update(updates)
+                .where(updates.c.channel == incoming.channel, updates.c.update_id == incoming.update_id)
+                .values(status="done", payload={}))
         user_id = turn.user.id if turn.incoming.text.strip().split()[:1] != ["/forget"] else None
         turn.session.add(Outbox(
             dedupe_key=f"reply:{incoming.channel}:{queue_key}", audience="person",
@@ -459,12 +464,9 @@ class Engine:
 
     def _finish(self, turn: Turn) -> None:
         turn.user.language = turn.tag
-        # The first message of a reply carries what was decided, so the dashboard counts turns, not bubbles.
-        for index, text in enumerate(turn.reply.messages):
-            first = index == 0
-            self.store.log(turn.session, turn.user, "out", text, language=turn.tag,
-                           action=turn.reply.action if first else None, card=turn.reply.card if first else None,
-                           confidence=turn.reply.confidence if first else None)
+        reply = turn.reply
+        self.store.log_reply(turn.session, turn.user, reply.messages, turn.tag, reply.action, reply.card,
+                             reply.confidence)
 
     def _hint(self, hint: str | None) -> str | None:
         if not hint:

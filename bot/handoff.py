@@ -124,7 +124,11 @@ class Handoff:
     # ----- routing -----------------------------------------------------------------------------
 
     def _team(self, session: Session) -> list[StaffMember]:
-        return list(session.scalars(select(StaffMember).where(StaffMember.active.is_(True))).all())
+        # Read once per transaction (a session lives for one): opening a case asks up to four times, and
+        # tick() three times for every queued case.
+        if "team" not in session.info:
+            session.info["team"] = list(session.scalars(select(StaffMember).where(StaffMember.active.is_(True))).all())
+        return list(session.info["team"])
 
     def recipients(self, session: Session, escalation: Escalation, level: int, now: dt.datetime) -> list[StaffMember]:
         """Who gets the offer at this level: only people on duty now."""

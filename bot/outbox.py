@@ -12,7 +12,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.crashpoints import crashpoint
-from bot.models import Outbox, utcnow
+from bot.models import Outbox, table_of, utcnow
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -38,25 +38,29 @@ class Outbound:
         self.clock = clock
 
     def _lease(self, address: str | None, limit: int) -> list[tuple[int, str, str, dict[str, Any]]]:
-        """Mark due rows "sending" and return them; SKIP LOCKED lets several processes share the work."""
+        """Mark due rows "sending" and return them, in one statement; SKIP LOCKED lets several processes
+        share the work."""
         now = self.clock()
+        outbox = table_of(Outbox)
+        due = (
+            select(outbox.c.id)
+            .where(outbox.c.channel.in_(list(self.transports)),
+                   or_(outbox.c.status == "pending",
+                       (outbox.c.status == "sending") & (outbox.c.next_attempt_at <= now - self.lease)),
+                   outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.id).limit(limit).with_for_update(skip_locked=True)
+        )
+        if address is not None:
+            due = due.where(outbox.c.address == address)
         with self.store.session() as session:
-            query = (
-                select(Outbox)
-                .where(Outbox.channel.in_(list(self.transports)),
-                       or_(Outbox.status == "pending",
-                           (Outbox.status == "sending") & (Outbox.next_attempt_at <= now - self.lease)),
-                       Outbox.next_attempt_at <= now)
-                .order_by(Outbox.id).limit(limit).with_for_update(skip_locked=True)
-            )
-            if address is not None:
-                query = query.where(Outbox.address == address)
-            rows = session.scalars(query).all()
-            for row in rows:
-                row.status, row.attempts, row.next_attempt_at = "sending", row.attempts + 1, now
-            leased = [(row.id, row.channel, row.address, dict(row.payload)) for row in rows]
+            rows = session.execute(
+                update(outbox).where(outbox.c.id.in_(due))
+                .values(status="sending", attempts=outbox.c.attempts + 1, next_attempt_at=now)
+                .returning(outbox.c.id, outbox.c.channel, outbox.c.address, outbox.c.payload)
+            ).all()
         crashpoint("outbox_leased")
-        return leased
+        # RETURNING gives no order: a chat's messages go out in the order they were queued.
+        return sorted(((row.id, row.channel, row.address, dict(row.payload)) for row in rows), key=lambda r: r[0])
 
     async def send_due(self, address: str | None = None, limit: int = 100) -> int:
         """Send what is due (for one address, or all); returns how many were sent."""
@@ -83,7 +87,8 @@ class Outbound:
     def _mark_sent(self, row_id: int) -> None:
         # The text and address are dropped once delivered: only the key stays, to refuse a second send.
         with self.store.session() as session:
-            session.execute(update(Outbox).where(Outbox.id == row_id)
+            outbox = table_of(Outbox)
+            session.execute(update(outbox).where(outbox.c.id == row_id)
                             .values(status="sent", sent_at=self.clock(), payload={}, address=""))
 
     def _retry_later(self, row_id: int, failures: int) -> None:

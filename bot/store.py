@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import create_engine, event, func, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, create_engine, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import retention
-from bot.models import ACTIVE_STATUSES, ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, utcnow
+from bot.models import ACTIVE_STATUSES, ChannelUpdate, Escalation, Feedback, Message, Unanswered, User, table_of, utcnow
 from bot.privacy import mask
+
+# The two databases' INSERT with ON CONFLICT DO NOTHING.
+_INSERT_OR_IGNORE: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+# The bot's own replies come from a bounded set of texts (cards and messages in each language), and most
+# cards list phone numbers, which masking looks at digit by digit: each text is masked once.
+_mask_reply = functools.lru_cache(maxsize=2048)(mask)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -37,7 +45,9 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # hide_parameters: database errors would otherwise quote row values (message text) into the logs.
-    engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+    # The ping before each checkout finds connections a restarted PostgreSQL server dropped; an open SQLite
+    # file cannot drop them, and there it costs a statement per transaction.
+    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -105,10 +115,27 @@ class Store:
         confidence: float | None = None,
     ) -> None:
         """Record one message, masked."""
-        session.add(
-            Message(user_id=user.id, direction=direction, text=mask(text), language=language,
-                    action=action, card=card, confidence=confidence)
-        )
+        self._insert_messages(session, user, [{"direction": direction, "text": mask(text), "language": language,
+                                                "action": action, "card": card, "confidence": confidence}])
+
+    def log_reply(self, session: Session, user: User, texts: list[str], language: str, action: str | None,
+                  card: str | None, confidence: float | None) -> None:
+        """Record the messages of one reply, masked; the first carries what was decided (the dashboard
+        counts turns, not bubbles)."""
+        rows: list[dict[str, Any]] = [{"direction": "out", "text": _mask_reply(text), "language": language,
+                                       "action": None, "card": None, "confidence": None} for text in texts]
+        if rows:
+            rows[0].update(action=action, card=card, confidence=confidence)
+        self._insert_messages(session, user, rows)
+
+    def _insert_messages(self, session: Session, user: User, rows: list[dict[str, Any]]) -> None:
+        # A plain INSERT of all rows at once: nothing reads the new ids, and the ORM would insert them one
+        # statement each (SQLite cannot return ids of a multi-row INSERT in order) and track every object.
+        if not rows:
+            return
+        if user.id is None:
+            session.flush()  # a person added in this transaction gets their id
+        session.execute(insert(table_of(Message)), [{**row, "user_id": user.id} for row in rows])
 
     def feedback(self, session: Session, user: User, card: str, language: str, helpful: bool) -> None:
         """Record a helpful / not helpful answer."""
@@ -149,15 +176,18 @@ class Store:
 
     # ----- inbound channel updates: recorded before acknowledging, processed exactly once ------------
 
-    def record_update(self, channel: str, update_id: int, chat_key: str, payload: dict[str, Any]) -> bool:
+    def record_update(self, channel: str, update_id: int, chat_key: str, payload: dict[str, Any],
+                      session: Session | None = None) -> bool:
         """Store an update; False if this update id was already recorded (a retry or a replay)."""
-        try:
-            with self.session() as session:
-                session.add(ChannelUpdate(channel=channel, update_id=update_id, chat_key=chat_key,
-                                          payload=payload, status="received"))
-            return True
-        except IntegrityError:
-            return False
+        if session is None:
+            with self.session() as own:
+                return self.record_update(channel, update_id, chat_key, payload, own)
+        # ON CONFLICT DO NOTHING rather than catching the duplicate key: the caller's transaction stays usable.
+        dialect = _INSERT_OR_IGNORE[session.get_bind().dialect.name]
+        result = session.execute(dialect(table_of(ChannelUpdate)).values(
+            channel=channel, update_id=update_id, chat_key=chat_key, payload=payload, status="received",
+        ).on_conflict_do_nothing())
+        return cast(CursorResult[Any], result).rowcount == 1
 
     def finish_update(self, channel: str, update_id: int) -> None:
         """Mark an update processed and drop its content and chat (only the id is kept, to refuse replays)."""

@@ -198,12 +198,18 @@ class TelegramChannel:
 
     async def accept(self, data: Any) -> bool:
         """Record one update and schedule it; False for an update id seen before (nothing is done)."""
-        is_staff = self.desk.is_staff_chat if self.desk is not None else (lambda _chat: False)
+        desk = self.desk
 
         def record() -> tuple[int, str, dict[str, Any], bool]:
-            # One trip to a worker thread for both: each trip waits its turn for a thread and the GIL.
-            update_id, chat_key, payload = minimal_update(data, is_staff)
-            return update_id, chat_key, payload, self.store.record_update(CHANNEL, update_id, chat_key, payload)
+            # One trip to a worker thread and one transaction for both: each trip waits its turn for a
+            # thread and the GIL, each transaction for a connection.
+            with self.store.session() as session:
+                def is_staff(chat: int) -> bool:
+                    return desk is not None and desk.is_staff_chat(chat, session)
+
+                update_id, chat_key, payload = minimal_update(data, is_staff)
+                fresh = self.store.record_update(CHANNEL, update_id, chat_key, payload, session)
+            return update_id, chat_key, payload, fresh
 
         update_id, chat_key, payload, fresh = await asyncio.to_thread(record)
         crashpoint("update_recorded")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.config import LANGUAGES
 from bot.dialogue import QuickReply
@@ -39,9 +40,13 @@ class StaffDesk:
             "/start": lambda _staff, _args: [(HELP, [])],
         }
 
-    def is_staff_chat(self, chat_id: int) -> bool:
+    def is_staff_chat(self, chat_id: int, session: Session | None = None) -> bool:
         """Whether this Telegram chat belongs to an active interpreter or staff member."""
-        return self._staff(chat_id) is not None
+        if session is None:
+            with self.store.session() as own:
+                return self.is_staff_chat(chat_id, own)
+        return session.scalar(select(StaffMember.id).where(StaffMember.telegram_chat_id == chat_id,
+                                                           StaffMember.active.is_(True))) is not None
 
     def _staff(self, chat_id: int) -> StaffMember | None:
         with self.store.session() as session:
