@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.config import LANGUAGES
@@ -45,14 +45,11 @@ class StaffDesk:
         if session is None:
             with self.store.session() as own:
                 return self.is_staff_chat(chat_id, own)
-        return session.scalar(select(StaffMember.id).where(StaffMember.telegram_chat_id == chat_id,
-                                                           StaffMember.active.is_(True))) is not None
+        return session.scalar(select(StaffMember.id).where(*_active_in_chat(chat_id))) is not None
 
     def _staff(self, chat_id: int) -> StaffMember | None:
         with self.store.session() as session:
-            return session.scalar(
-                select(StaffMember).where(StaffMember.telegram_chat_id == chat_id, StaffMember.active.is_(True))
-            )
+            return session.scalar(select(StaffMember).where(*_active_in_chat(chat_id)))
 
     def handle(self, chat_id: int, text: str) -> Answer:
         """One message or button press from a staff chat; the answers go back to that chat."""
@@ -126,3 +123,8 @@ class StaffDesk:
             lines += ["Yours:"] + ([f"#{e.id} {e.language} {e.status}" for e in mine] or ["none"])
             buttons = [QuickReply(f"Claim #{e.id}", f"claim:{e.id}") for e in waiting[:6]]
         return [("\n".join(lines), buttons)]
+
+
+def _active_in_chat(chat_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The conditions for an active interpreter or staff member whose Telegram chat this is."""
+    return StaffMember.telegram_chat_id == chat_id, StaffMember.active.is_(True)
