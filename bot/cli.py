@@ -34,9 +34,10 @@ def _config(args: argparse.Namespace) -> LoadedSettings:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from bot.runtime import load_content
+    from bot.runtime import load_content, settle_encoder_threads
     from nlu.train import train
 
+    settle_encoder_threads()  # training runs one encoding thread per core instead
     config = _config(args)
     content = load_content(config)
     examples = content.training_examples()
@@ -232,10 +233,10 @@ def _purge_job(config: LoadedSettings, store: Store) -> PurgeJob:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.runtime import build_runtime, serving_process, warm_up_in_background
+    from bot.runtime import build_runtime, settle_encoder_threads, warm_up_in_background
     from connectors.terminal import TerminalChat
 
-    serving_process()
+    settle_encoder_threads()
     config = _config(args)
     _logging(config, terminal=True)
     runtime = build_runtime(config)
@@ -247,10 +248,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from bot.runtime import build_runtime, serving_process, warm_up_in_background
+    from bot.runtime import build_runtime, settle_encoder_threads, warm_up_in_background
     from connectors.web import create_app
 
-    serving_process()
+    settle_encoder_threads()
     config = _config(args)
     _logging(config)
     runtime = build_runtime(config)
@@ -272,11 +273,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_telegram(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.runtime import build_runtime, serving_process, warm_up_in_background
+    from bot.runtime import build_runtime, settle_encoder_threads, warm_up_in_background
     from connectors.telegram import TelegramChannel, bot_from_environment
     from connectors.telegram_desk import StaffDesk
 
-    serving_process()
+    settle_encoder_threads()
     config = _config(args)
     _logging(config)
     runtime = build_runtime(config)

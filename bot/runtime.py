@@ -74,13 +74,14 @@ def build_understander(config: LoadedSettings, content: ContentBase) -> Reader:
     return NLU_BACKENDS[config.settings.nlu.backend](config, content)
 
 
-def serving_process() -> None:
-    """Settle how a process that answers people runs: the sentence encoder on one thread, unless the
-    operator set OMP_NUM_THREADS. Call before the model is first used."""
-    # With messages in flight, OpenMP threads wait for cores that the event loop and any other server
-    # process need: a message's encoding took 380 ms instead of 24 ms while another process was busy
-    # (dependencies.md). One thread a process is also what bench/nlu_bench.py measures. Training keeps
-    # every core: it encodes many texts at once, one per thread.
+def settle_encoder_threads() -> None:
+    """Run the sentence encoder on one OpenMP thread per calling thread, unless the operator set
+    OMP_NUM_THREADS. Call before the model is first used (libgomp reads the variable once)."""
+    # OpenMP threads synchronise at every matrix product, dozens of times per text, and spin waiting for
+    # cores that something else holds. Serving: with messages in flight, a message's encoding took 380 ms
+    # instead of 24 ms while another process was busy (dependencies.md). Training: one Python thread per
+    # core, each encoding its own batches on one OpenMP thread, spent a quarter less CPU than one caller
+    # on two OpenMP threads (docs/nlu-bench.md). One thread a process is also what bench/nlu_bench.py measures.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 

