@@ -309,6 +309,20 @@ def _latin(text: str, hint: str | None) -> Detection:
     return Detection(lang, round(scores[lang] / sum(scores.values()), 3), "Latn", _REASONS[lang])
 
 
+# Uzbek suffixes no Russian word ends in: intention -мокчи, continuous -япти/-мокда, -ганман, 2nd person
+# -ингиз, plural and possessive case forms, question -сизми/-манми, -чилик, -гача, verbal noun -иш
+# (Russian's -ишь keeps its ь) and -лаш/-раш (ишлаш, сўраш: stems in -ла/-ра; карандаш is not one),
+# past -ди/-дим/-дик and ablative -дан after a consonant (Russian has a vowel, ж or з there: иди, жди,
+# гвозди, видим, ходим, садик, чемодан, создан), present -йман/-ймиз/-амиз and negative -мади/-маган/
+# -майди (яшайман, борамиз, бормади). As sure as a listed word. Those endings after a vowel,
+# and -ади, -ми, also end Russian words (сзади, пойми) and stay weak votes.
+_UZ_CYRILLIC_SURE = re.compile(
+    r"\w{2,}(?:мокчи\w*|мокда\w*|япти\w*|япман|япсиз|ганман|ганмиз|ингиз\w*|ларни|ларга|лардан|ларим\w*|"
+    r"(?<!дол)лар|сизми|манми|сиз|гача|даги|дими|ишни|ишга|чилик\w*|иш|[лр]аш|[бклмнпрстш]д(?:и[мк]?|ан)|"
+    r"им(?:ни|га|да|дан|из\w*)|йман|ймиз|амиз|ма(?:ди[мк]?|ган\w*|йди|йман))"
+)
+
+
 def _cyrillic_votes(words: list[str]) -> Votes:
     votes: Votes = {}
     for word in words:
@@ -319,20 +333,29 @@ def _cyrillic_votes(words: list[str]) -> Votes:
             continue
         if any(ch in "ыщь" for ch in word):
             votes["ru"] = votes.get("ru", 0.0) + 1.0  # Uzbek uses ы щ ь only in Russian loanwords
+        elif _UZ_CYRILLIC_SURE.fullmatch(word):
+            votes["uz"] = votes.get("uz", 0.0) + 1.0
         elif ENDINGS["uz-Cyrl"].fullmatch(word):
             votes["uz"] = votes.get("uz", 0.0) + 0.7
     return votes
 
 
+# Russian is the default for Cyrillic: far more of our readers write it. A one-word message whose only
+# Uzbek clue is an ending Russian shares ("карандаш", "чемодан") is a coin toss that this base rate
+# decides, as the hint does when there is one; in a sentence such weak clues add up ("визам тугади").
+_RUSSIAN_PRIOR = 0.7
+
+
 def _cyrillic(text: str, hint: str | None) -> Detection:
     words = [w.casefold() for w in _WORD.findall(text) if char_script(w[0]) == "Cyrl"]
     votes = _cyrillic_votes(words)
+    if len(words) == 1:
+        votes["ru"] = votes.get("ru", 0.0) + _RUSSIAN_PRIOR
     if hint in ("uz", "ru"):
         votes[hint] = votes.get(hint, 0.0) + _HINT_PRIOR
     uz, ru = votes.get("uz", 0.0), votes.get("ru", 0.0)
     if uz > ru:
         return Detection("uz", round(uz / (uz + ru), 3), "Cyrl", "uzbek-cyrillic")
-    # Russian is the default for Cyrillic: far more of our readers write it.
     return Detection("ru", round(max(ru, 0.5) / (uz + max(ru, 0.5)), 3), "Cyrl", "cyrillic")
 
 
