@@ -154,8 +154,23 @@ def _split_vote(votes: Votes, word: str, lexicons: dict[str, frozenset[str]]) ->
     return bool(owners)
 
 
-_LATIN_LEXICONS = {"en": ENGLISH_COMMON, "vi": VIETNAMESE_PLAIN, "ko": KOREAN_ROMAN, "ne": NEPALI_ROMAN,
-                   "uz": UZBEK_LATIN}
+# Chat words nlu.lexicons lacks: English chat abbreviations; Vietnamese chat spellings (ad: the admin
+# addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em); Uzbek ha (yes, shared with
+# Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
+_CHAT_WORDS = {
+    "en": frozenset("nvm idk btw omg asap np tbh imo brb".split()),
+    "vi": frozenset("ad nhiu mn bt ae".split()),
+    "uz": frozenset("ha".split()),
+    "ne": frozenset("nepali nepal nepalma".split()),
+}
+_LATIN_LEXICONS = {"en": ENGLISH_COMMON | _CHAT_WORDS["en"], "vi": VIETNAMESE_PLAIN | _CHAT_WORDS["vi"],
+                   "ko": KOREAN_ROMAN, "ne": NEPALI_ROMAN | _CHAT_WORDS["ne"], "uz": UZBEK_LATIN | _CHAT_WORDS["uz"]}
+# A word that ends a sentence in one language only: "a" there is Vietnamese ạ ("oke a", "vang a"),
+# never the English article, which always has a noun after it.
+_SENTENCE_FINAL = {"a": "vi"}
+# Uzbek verb endings nlu.lexicons lacks: past -di/-dim/-dik after a consonant (tushundim, bordik),
+# present -yman/-ymiz/-amiz, negative -madi/-magan/-maydi/-mayman. Not -ish: English has it (finish).
+_UZ_LATIN_VERB = re.compile(r"\w{2,}(?:(?:[bklmnprstz]|sh)di[mk]?|ma(?:di[mk]?|gan\w*|ydi|yman)|yman|ymiz|amiz)")
 # Weaker clues for a word in none of the lists: (language, test, weight), first match only.
 _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("vi", lambda w: any(c in _VI_LETTERS for c in w), 3.0),
@@ -163,7 +178,7 @@ _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("uz", lambda w: bool(_UZ_LATIN_MARK.search(w)), 1.5),
     ("ne", lambda w: bool(ENDINGS["ne"].fullmatch(w)), 0.7),
     ("ko", lambda w: bool(ENDINGS["ko"].fullmatch(w)), 0.7),
-    ("uz", lambda w: bool(ENDINGS["uz"].fullmatch(w)), 0.7),
+    ("uz", lambda w: bool(ENDINGS["uz"].fullmatch(w) or _UZ_LATIN_VERB.fullmatch(w)), 0.7),
     ("vi", lambda w: len(w) <= 7 and bool(_VI_SYLLABLE.fullmatch(w)), 0.4),
 )
 
@@ -179,6 +194,9 @@ def _latin_votes(words: list[str]) -> Votes:
             index += 2
             continue
         index += 1
+        if index == len(words) and word in _SENTENCE_FINAL:
+            votes[_SENTENCE_FINAL[word]] = votes.get(_SENTENCE_FINAL[word], 0.0) + 1.0
+            continue
         if _split_vote(votes, word, _LATIN_LEXICONS):
             continue
         for lang, test, weight in _LATIN_CLUES:
