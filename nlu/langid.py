@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from nlu.lexicons import (
+    CHAT_WORDS,
     ENDINGS,
     ENGLISH_COMMON,
     ENGLISH_TOPIC,
@@ -22,8 +23,10 @@ from nlu.lexicons import (
     PHRASES,
     NEPALI_ROMAN,
     RUSSIAN_COMMON,
+    UZBEK_CYRILLIC_SURE,
     UZBEK_CYRILLIC_WORDS,
     UZBEK_LATIN,
+    UZBEK_LATIN_VERB,
     VIETNAMESE_PLAIN,
 )
 
@@ -154,23 +157,11 @@ def _split_vote(votes: Votes, word: str, lexicons: dict[str, frozenset[str]]) ->
     return bool(owners)
 
 
-# Chat words nlu.lexicons lacks: English chat abbreviations; Vietnamese chat spellings (ad: the admin
-# addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em); Uzbek ha (yes, shared with
-# Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
-_CHAT_WORDS = {
-    "en": frozenset("nvm idk btw omg asap np tbh imo brb".split()),
-    "vi": frozenset("ad nhiu mn bt ae".split()),
-    "uz": frozenset("ha".split()),
-    "ne": frozenset("nepali nepal nepalma".split()),
-}
-_LATIN_LEXICONS = {"en": ENGLISH_COMMON | _CHAT_WORDS["en"], "vi": VIETNAMESE_PLAIN | _CHAT_WORDS["vi"],
-                   "ko": KOREAN_ROMAN, "ne": NEPALI_ROMAN | _CHAT_WORDS["ne"], "uz": UZBEK_LATIN | _CHAT_WORDS["uz"]}
+_LATIN_LEXICONS = {"en": ENGLISH_COMMON | CHAT_WORDS["en"], "vi": VIETNAMESE_PLAIN | CHAT_WORDS["vi"],
+                   "ko": KOREAN_ROMAN, "ne": NEPALI_ROMAN | CHAT_WORDS["ne"], "uz": UZBEK_LATIN | CHAT_WORDS["uz"]}
 # A word that ends a sentence in one language only: "a" there is Vietnamese ạ ("oke a", "vang a"),
 # never the English article, which always has a noun after it.
 _SENTENCE_FINAL = {"a": "vi"}
-# Uzbek verb endings nlu.lexicons lacks: past -di/-dim/-dik after a consonant (tushundim, bordik),
-# present -yman/-ymiz/-amiz, negative -madi/-magan/-maydi/-mayman. Not -ish: English has it (finish).
-_UZ_LATIN_VERB = re.compile(r"\w{2,}(?:(?:[bklmnprstz]|sh)di[mk]?|ma(?:di[mk]?|gan\w*|ydi|yman)|yman|ymiz|amiz)")
 # Weaker clues for a word in none of the lists: (language, test, weight), first match only.
 _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("vi", lambda w: any(c in _VI_LETTERS for c in w), 3.0),
@@ -178,7 +169,7 @@ _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("uz", lambda w: bool(_UZ_LATIN_MARK.search(w)), 1.5),
     ("ne", lambda w: bool(ENDINGS["ne"].fullmatch(w)), 0.7),
     ("ko", lambda w: bool(ENDINGS["ko"].fullmatch(w)), 0.7),
-    ("uz", lambda w: bool(ENDINGS["uz"].fullmatch(w) or _UZ_LATIN_VERB.fullmatch(w)), 0.7),
+    ("uz", lambda w: bool(ENDINGS["uz"].fullmatch(w) or UZBEK_LATIN_VERB.fullmatch(w)), 0.7),
     ("vi", lambda w: len(w) <= 7 and bool(_VI_SYLLABLE.fullmatch(w)), 0.4),
 )
 
@@ -327,20 +318,6 @@ def _latin(text: str, hint: str | None) -> Detection:
     return Detection(lang, round(scores[lang] / sum(scores.values()), 3), "Latn", _REASONS[lang])
 
 
-# Uzbek suffixes no Russian word ends in: intention -мокчи, continuous -япти/-мокда, -ганман, 2nd person
-# -ингиз, plural and possessive case forms, question -сизми/-манми, -чилик, -гача, verbal noun -иш
-# (Russian's -ишь keeps its ь) and -лаш/-раш (ишлаш, сўраш: stems in -ла/-ра; карандаш is not one),
-# past -ди/-дим/-дик and ablative -дан after a consonant (Russian has a vowel, ж or з there: иди, жди,
-# гвозди, видим, ходим, садик, чемодан, создан), present -йман/-ймиз/-амиз and negative -мади/-маган/
-# -майди (яшайман, борамиз, бормади). As sure as a listed word. Those endings after a vowel,
-# and -ади, -ми, also end Russian words (сзади, пойми) and stay weak votes.
-_UZ_CYRILLIC_SURE = re.compile(
-    r"\w{2,}(?:мокчи\w*|мокда\w*|япти\w*|япман|япсиз|ганман|ганмиз|ингиз\w*|ларни|ларга|лардан|ларим\w*|"
-    r"(?<!дол)лар|сизми|манми|сиз|гача|даги|дими|ишни|ишга|чилик\w*|иш|[лр]аш|[бклмнпрстш]д(?:и[мк]?|ан)|"
-    r"им(?:ни|га|да|дан|из\w*)|йман|ймиз|амиз|ма(?:ди[мк]?|ган\w*|йди|йман))"
-)
-
-
 def _cyrillic_votes(words: list[str]) -> Votes:
     votes: Votes = {}
     for word in words:
@@ -351,7 +328,7 @@ def _cyrillic_votes(words: list[str]) -> Votes:
             continue
         if any(ch in "ыщь" for ch in word):
             votes["ru"] = votes.get("ru", 0.0) + 1.0  # Uzbek uses ы щ ь only in Russian loanwords
-        elif _UZ_CYRILLIC_SURE.fullmatch(word):
+        elif UZBEK_CYRILLIC_SURE.fullmatch(word):
             votes["uz"] = votes.get("uz", 0.0) + 1.0
         elif ENDINGS["uz-Cyrl"].fullmatch(word):
             votes["uz"] = votes.get("uz", 0.0) + 0.7

@@ -198,3 +198,29 @@ NEUTRAL_LATIN = _words("ok okay oke okey okie lol haha hehe hihi kkk")
 # Korean predicate endings and particles: a Hangul word with one shows that Korean is the grammar
 # of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.
 KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
+
+# Chat words: English chat abbreviations; Vietnamese chat spellings (ad: the admin
+# addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em); Uzbek ha (yes, shared with
+# Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
+CHAT_WORDS = {
+    "en": frozenset("nvm idk btw omg asap np tbh imo brb".split()),
+    "vi": frozenset("ad nhiu mn bt ae".split()),
+    "uz": frozenset("ha".split()),
+    "ne": frozenset("nepali nepal nepalma".split()),
+}
+# Uzbek Latin verb endings: past -di/-dim/-dik after a consonant (tushundim, bordik),
+# present -yman/-ymiz/-amiz, negative -madi/-magan/-maydi/-mayman. Not -ish: English has it (finish).
+UZBEK_LATIN_VERB = re.compile(r"\w{2,}(?:(?:[bklmnprstz]|sh)di[mk]?|ma(?:di[mk]?|gan\w*|ydi|yman)|yman|ymiz|amiz)")
+
+# Uzbek suffixes no Russian word ends in: intention -мокчи, continuous -япти/-мокда, -ганман, 2nd person
+# -ингиз, plural and possessive case forms, question -сизми/-манми, -чилик, -гача, verbal noun -иш
+# (Russian's -ишь keeps its ь) and -лаш/-раш (ишлаш, сўраш: stems in -ла/-ра; карандаш is not one),
+# past -ди/-дим/-дик and ablative -дан after a consonant (Russian has a vowel, ж or з there: иди, жди,
+# гвозди, видим, ходим, садик, чемодан, создан), present -йман/-ймиз/-амиз and negative -мади/-маган/
+# -майди (яшайман, борамиз, бормади). As sure as a listed word. Those endings after a vowel,
+# and -ади, -ми, also end Russian words (сзади, пойми) and stay weak votes.
+UZBEK_CYRILLIC_SURE = re.compile(
+    r"\w{2,}(?:мокчи\w*|мокда\w*|япти\w*|япман|япсиз|ганман|ганмиз|ингиз\w*|ларни|ларга|лардан|ларим\w*|"
+    r"(?<!дол)лар|сизми|манми|сиз|гача|даги|дими|ишни|ишга|чилик\w*|иш|[лр]аш|[бклмнпрстш]д(?:и[мк]?|ан)|"
+    r"им(?:ни|га|да|дан|из\w*)|йман|ймиз|амиз|ма(?:ди[мк]?|ган\w*|йди|йман))"
+)
