@@ -182,6 +182,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from nlu import evaluate as ev
     from bot.runtime import build_understander, load_content
 
+    split = "dev" if args.tune else args.split
+    if args.misses and split != "dev":
+        print("--misses lists the dev split only: looking at the test split's misses would tune on it",
+              file=sys.stderr)
+        return EXIT_USAGE
     config = _config(args)
     settings = config.settings
     content = load_content(config)
@@ -190,7 +195,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not files or not files[0].exists():
         raise ev.EvalDataError(f"{config.path(args.data)}: no evaluation questions (*.jsonl) found")
     questions = ev.load_questions(files, set(content.cards))
-    split = "dev" if args.tune else args.split
     chosen = [q for q in questions if split == "all" or q.split == split]
     thresholds = settings.nlu.thresholds
     outcomes = ev.run(chosen, lambda text: understander.read(text), thresholds)
@@ -207,6 +211,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report = ev.markdown(scores, split, thresholds, "nlu-eval.png")
     (out / "nlu-eval.md").write_text(report, encoding="utf-8")
     print(report)
+    if args.misses:
+        print("\n".join(ev.describe_miss(o) for o in outcomes if ev.is_miss(o)) or "no misses")
     print(f"written: {out / 'nlu-eval.md'}, {out / 'nlu-eval.png'}")
     return EXIT_OK
 
@@ -458,6 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--tune", action="store_true",
                           help="choose per-language answer thresholds on the dev split and print them")
     evaluate.add_argument("--target", type=float, default=0.9, help="precision the thresholds aim for")
+    evaluate.add_argument("--misses", action="store_true",
+                          help="also list the dev split's misses (wrong card, wrong answer, wrong language)")
     evaluate.set_defaults(func=cmd_eval)
 
     staff = sub.add_parser("staff", help="interpreters and staff: languages, hours, Telegram chat, console login")

@@ -97,6 +97,19 @@ def run(questions: list[Question], read: Callable[[str], Reading], thresholds: T
     return outcomes
 
 
+def is_miss(outcome: Outcome) -> bool:
+    """Worth a look: the language misread, the wrong card on top, or a wrong automatic answer."""
+    wrong_top = outcome.in_scope and outcome.top_card != outcome.question.expected
+    return outcome.detected != outcome.question.lang or wrong_top or outcome.wrong_answer
+
+
+def describe_miss(outcome: Outcome) -> str:
+    """One line: expected and found language and card, the bot's action, the question."""
+    q = outcome.question
+    return (f"{q.lang}->{outcome.detected}  expected {q.expected}, top {outcome.top_card} "
+            f"({outcome.top_probability:.2f}), {outcome.decision.action}: {q.text}")
+
+
 def calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) -> float:
     """Expected calibration error: how far confidence is from accuracy, weighted over 10 bins."""
     if not pairs:

@@ -71,3 +71,22 @@ def test_report_and_chart(tmp_path: Path) -> None:
     assert "| en | 1 | 1 | 0 | 100.0% |" in text
     ev.chart(scores, tmp_path / "chart.png")
     assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_misses_are_wrong_cards_wrong_answers_and_misread_languages() -> None:
+    right = outcome("en", "a.one", "a.one", 0.9)
+    wrong_card_handed_off = outcome("en", "a.one", "b.two", 0.3, "unsure")
+    answered_out_of_scope = outcome("en", "out_of_scope", "a.one", 0.8)
+    declined_out_of_scope = outcome("en", "out_of_scope", "a.one", 0.2, "unsure")
+    misread = ev.Outcome(ev.Question("ma nepali ho", "ne", "out_of_scope"), "vi", "a.one", 0.1,
+                         Decision("unsure", None, 0.1, ["a.one"]))
+    outcomes = [right, wrong_card_handed_off, answered_out_of_scope, declined_out_of_scope, misread]
+    assert [ev.is_miss(o) for o in outcomes] == [False, True, True, False, True]
+    assert ev.describe_miss(misread) == "ne->vi  expected out_of_scope, top a.one (0.10), unsure: ma nepali ho"
+
+
+def test_misses_of_the_test_split_are_not_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import EXIT_USAGE, main
+
+    assert main(["eval", "--split", "test", "--misses"]) == EXIT_USAGE
+    assert "dev split only" in capsys.readouterr().err
