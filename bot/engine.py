@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -104,15 +104,17 @@ class Engine:
 
     # ----- entry point -------------------------------------------------------------------------
 
-    def handle(self, incoming: Incoming) -> Reply:
+    def handle(self, incoming: Incoming, queued: Callable[[Session], None] | None = None) -> Reply:
         """Reply to one message; never raises for bad input (errors become a reply in the person's language).
 
         With `incoming.update_id`, the update is marked done and the reply queued in the outbox in the
-        same transaction as everything it caused, so a crash can neither lose it nor repeat it. If the
-        database is down, a message without an update id is kept in the spool and answered later.
+        same transaction as everything it caused, so a crash can neither lose it nor repeat it; `queued`
+        is then called in that transaction, after the reply is queued (a channel leases it there to send
+        it right after the commit). If the database is down, a message without an update id is kept in
+        the spool and answered later.
         """
         try:
-            return self._handle(incoming)
+            return self._handle(incoming, queued=queued)
         except (OperationalError, InterfaceError) as exc:
             if incoming.update_id is not None or self.spool is None:
                 raise  # the channel keeps the update and tries again itself
@@ -143,7 +145,8 @@ class Engine:
 
         return self.spool.replay(answer)
 
-    def _handle(self, incoming: Incoming, queue_key: str | None = None) -> Reply:
+    def _handle(self, incoming: Incoming, queue_key: str | None = None,
+                queued: Callable[[Session], None] | None = None) -> Reply:
         key = pseudonym(self.secret, incoming.channel, incoming.user_id)
         if self.live is not None:
             self.content = self.live.current()  # edited answers take effect without a restart
@@ -158,6 +161,8 @@ class Engine:
             self._respond(turn, is_new)
             if queue_key is not None:
                 self._queue_reply(turn, queue_key)
+                if queued is not None:
+                    queued(session)
         crashpoint("engine_committed")
         log.info("reply on %s: %s %s (%s)", incoming.channel, turn.reply.action, turn.reply.card or "-", turn.tag)
         return turn.reply
@@ -226,7 +231,10 @@ class Engine:
                 .where(updates.c.channel == incoming.channel, updates.c.update_id == incoming.update_id)
                 .values(status="done", payload={}))
         user_id = turn.user.id if turn.incoming.text.strip().split()[:1] != ["/forget"] else None
-        turn.session.add(Outbox(
+        # A plain INSERT: nothing reads the row back through the session (the ORM would track an object).
+        # Rows the session still holds (a handoff's message to the person) are flushed first, so they
+        # keep their place in the chat's order.
+        turn.session.execute(insert(table_of(Outbox)).values(
             dedupe_key=f"reply:{incoming.channel}:{queue_key}", audience="person",
             channel=incoming.channel, address=incoming.reply_to or incoming.user_id, user_id=user_id,
             payload=turn.reply.as_dict(), status="pending",

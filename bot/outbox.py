@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=2)  # a row "sending" longer than this was left by a crashed process
 MAX_BACKOFF = dt.timedelta(minutes=10)  # retries never stop, they only slow down: nothing is dropped
 
+Leased = tuple[int, str, str, dict[str, Any]]  # id, channel, address, payload of a row marked "sending"
+
 
 class Transport(Protocol):
     """A channel that can push a message to an address (a Telegram chat)."""
@@ -37,9 +39,9 @@ class Outbound:
         self.transports = transports or {}
         self.clock = clock
 
-    def _lease(self, address: str | None, limit: int) -> list[tuple[int, str, str, dict[str, Any]]]:
-        """Mark due rows "sending" and return them, in one statement; SKIP LOCKED lets several processes
-        share the work."""
+    def lease_due(self, session: Session, address: str | None = None, limit: int = 100) -> list[Leased]:
+        """Mark due rows "sending" and return them, oldest first, in one statement of the caller's
+        transaction; SKIP LOCKED lets several processes share the work."""
         now = self.clock()
         outbox = table_of(Outbox)
         due = (
@@ -52,19 +54,26 @@ class Outbound:
         )
         if address is not None:
             due = due.where(outbox.c.address == address)
-        with self.store.session() as session:
-            rows = session.execute(
-                update(outbox).where(outbox.c.id.in_(due))
-                .values(status="sending", attempts=outbox.c.attempts + 1, next_attempt_at=now)
-                .returning(outbox.c.id, outbox.c.channel, outbox.c.address, outbox.c.payload)
-            ).all()
-        crashpoint("outbox_leased")
+        rows = session.execute(
+            update(outbox).where(outbox.c.id.in_(due))
+            .values(status="sending", attempts=outbox.c.attempts + 1, next_attempt_at=now)
+            .returning(outbox.c.id, outbox.c.channel, outbox.c.address, outbox.c.payload)
+        ).all()
         # RETURNING gives no order: a chat's messages go out in the order they were queued.
         return sorted(((row.id, row.channel, row.address, dict(row.payload)) for row in rows), key=lambda r: r[0])
 
+    def _lease(self, address: str | None, limit: int) -> list[Leased]:
+        with self.store.session() as session:
+            leased = self.lease_due(session, address, limit)
+        crashpoint("outbox_leased")
+        return leased
+
     async def send_due(self, address: str | None = None, limit: int = 100) -> int:
         """Send what is due (for one address, or all); returns how many were sent."""
-        leased = await asyncio.to_thread(self._lease, address, limit)
+        return await self.send(await asyncio.to_thread(self._lease, address, limit))
+
+    async def send(self, leased: list[Leased]) -> int:
+        """Send rows this process leased (committed), in order; returns how many were sent."""
         failed: set[tuple[str, str]] = set()
         sent = 0
         for row_id, channel, to, payload in leased:
