@@ -191,7 +191,9 @@ class Engine:
         command, *args = text.split()
         name = command.lower().split("@")[0]
         # Someone just added cannot have a case yet (escalations refer to their row): no query needed.
-        escalation = None if is_new else self.store.open_escalation(session, user)
+        # Nothing of this turn is pending but the person's own row, which the commit writes once.
+        with session.no_autoflush:
+            escalation = None if is_new else self.store.open_escalation(session, user)
         if delivered and not any(c.isalpha() for c in text):
             pass  # "?" sent only to pick up a waiting reply
         elif name.startswith("/") and name in self._commands:

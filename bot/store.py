@@ -147,7 +147,8 @@ class Store:
             return
         if user.id is None:
             session.flush()  # a person added in this transaction gets their id
-        session.execute(_INSERT_MESSAGE, [{**row, "user_id": user.id} for row in rows])
+        with session.no_autoflush:  # the person's row changes once more this turn: one UPDATE, at the commit
+            session.execute(_INSERT_MESSAGE, [{**row, "user_id": user.id} for row in rows])
 
     def feedback(self, session: Session, user: User, card: str, language: str, helpful: bool) -> None:
         """Record a helpful / not helpful answer."""
@@ -158,8 +159,9 @@ class Store:
         # A plain INSERT, as for messages: nothing reads the row back in this transaction.
         if user.id is None:
             session.flush()
-        session.execute(_INSERT_UNANSWERED, {"user_id": user.id, "text": mask(text), "language": language,
-                                             "candidates": candidates})
+        with session.no_autoflush:  # as for messages: the person's row is updated once, at the commit
+            session.execute(_INSERT_UNANSWERED, {"user_id": user.id, "text": mask(text), "language": language,
+                                                 "candidates": candidates})
 
     def open_escalation(self, session: Session, user: User) -> Escalation | None:
         """The person's unfinished escalation (waiting for a human or with one), if any."""
