@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,15 @@ _HANDOFF_MESSAGES: dict[Availability, str] = {
     "closed": M.HANDOFF_CLOSED_NOW,
     "nobody": M.HANDOFF_NO_TEAM,
 }
+
+# Statements of every message, built once with parameters: building one costs more CPU than running it.
+_UPDATE_STATUS = select(ChannelUpdate.status).where(ChannelUpdate.channel == bindparam("b_channel"),
+                                                    ChannelUpdate.update_id == bindparam("b_update_id"))
+_UPDATE_DONE = (update(table_of(ChannelUpdate))
+                .where(table_of(ChannelUpdate).c.channel == bindparam("b_channel"),
+                       table_of(ChannelUpdate).c.update_id == bindparam("b_update_id"))
+                .values(status="done", payload={}))
+_QUEUE_REPLY = insert(table_of(Outbox))
 
 
 @dataclass
@@ -104,15 +113,17 @@ class Engine:
 
     # ----- entry point -------------------------------------------------------------------------
 
-    def handle(self, incoming: Incoming) -> Reply:
+    def handle(self, incoming: Incoming, queued: Callable[[Session], None] | None = None) -> Reply:
         """Reply to one message; never raises for bad input (errors become a reply in the person's language).
 
         With `incoming.update_id`, the update is marked done and the reply queued in the outbox in the
-        same transaction as everything it caused, so a crash can neither lose it nor repeat it. If the
-        database is down, a message without an update id is kept in the spool and answered later.
+        same transaction as everything it caused, so a crash can neither lose it nor repeat it; `queued`
+        is then called in that transaction, after the reply is queued (a channel leases it there to send
+        it right after the commit). If the database is down, a message without an update id is kept in
+        the spool and answered later.
         """
         try:
-            return self._handle(incoming)
+            return self._handle(incoming, queued=queued)
         except (OperationalError, InterfaceError) as exc:
             if incoming.update_id is not None or self.spool is None:
                 raise  # the channel keeps the update and tries again itself
@@ -143,7 +154,8 @@ class Engine:
 
         return self.spool.replay(answer)
 
-    def _handle(self, incoming: Incoming, queue_key: str | None = None) -> Reply:
+    def _handle(self, incoming: Incoming, queue_key: str | None = None,
+                queued: Callable[[Session], None] | None = None) -> Reply:
         key = pseudonym(self.secret, incoming.channel, incoming.user_id)
         if self.live is not None:
             self.content = self.live.current()  # edited answers take effect without a restart
@@ -158,6 +170,8 @@ class Engine:
             self._respond(turn, is_new)
             if queue_key is not None:
                 self._queue_reply(turn, queue_key)
+                if queued is not None:
+                    queued(session)
         crashpoint("engine_committed")
         log.info("reply on %s: %s %s (%s)", incoming.channel, turn.reply.action, turn.reply.card or "-", turn.tag)
         return turn.reply
@@ -177,7 +191,9 @@ class Engine:
         command, *args = text.split()
         name = command.lower().split("@")[0]
         # Someone just added cannot have a case yet (escalations refer to their row): no query needed.
-        escalation = None if is_new else self.store.open_escalation(session, user)
+        # Nothing of this turn is pending but the person's own row, which the commit writes once.
+        with session.no_autoflush:
+            escalation = None if is_new else self.store.open_escalation(session, user)
         if delivered and not any(c.isalpha() for c in text):
             pass  # "?" sent only to pick up a waiting reply
         elif name.startswith("/") and name in self._commands:
@@ -212,25 +228,23 @@ class Engine:
         return [text for payload in payloads for text in payload.get("messages", [])]
 
     def _already_done(self, session: Session, incoming: Incoming) -> bool:
-        status = session.scalar(select(ChannelUpdate.status).where(
-            ChannelUpdate.channel == incoming.channel, ChannelUpdate.update_id == incoming.update_id))
+        status = session.scalar(_UPDATE_STATUS, {"b_channel": incoming.channel, "b_update_id": incoming.update_id})
         return status == "done"
 
     def _queue_reply(self, turn: Turn, queue_key: str) -> None:
         incoming = turn.incoming
         if incoming.update_id is not None:
             # One UPDATE, not a second SELECT of the row; after /forget the row is gone and nothing matches.
-            updates = table_of(ChannelUpdate)
-            turn.session.execute(
-                update(updates)
-                .where(updates.c.channel == incoming.channel, updates.c.update_id == incoming.update_id)
-                .values(status="done", payload={}))
+            turn.session.execute(_UPDATE_DONE, {"b_channel": incoming.channel, "b_update_id": incoming.update_id})
         user_id = turn.user.id if turn.incoming.text.strip().split()[:1] != ["/forget"] else None
-        turn.session.add(Outbox(
-            dedupe_key=f"reply:{incoming.channel}:{queue_key}", audience="person",
-            channel=incoming.channel, address=incoming.reply_to or incoming.user_id, user_id=user_id,
-            payload=turn.reply.as_dict(), status="pending",
-        ))
+        # A plain INSERT: nothing reads the row back through the session (the ORM would track an object).
+        # Rows the session still holds (a handoff's message to the person) are flushed first, so they
+        # keep their place in the chat's order.
+        turn.session.execute(_QUEUE_REPLY, {
+            "dedupe_key": f"reply:{incoming.channel}:{queue_key}", "audience": "person",
+            "channel": incoming.channel, "address": incoming.reply_to or incoming.user_id, "user_id": user_id,
+            "payload": turn.reply.as_dict(), "status": "pending",
+        })
 
     # ----- conversation ------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.crashpoints import crashpoint
@@ -19,6 +19,37 @@ log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=2)  # a row "sending" longer than this was left by a crashed process
 MAX_BACKOFF = dt.timedelta(minutes=10)  # retries never stop, they only slow down: nothing is dropped
+
+Leased = tuple[int, str, str, dict[str, Any]]  # id, channel, address, payload of a row marked "sending"
+
+
+# Statements built once, with parameters: building one costs more CPU than running it (cache key included).
+def _lease_statement(for_address: bool) -> Update:
+    outbox = table_of(Outbox)
+    due = (
+        select(outbox.c.id)
+        .where(outbox.c.channel.in_(bindparam("b_channels", expanding=True)),
+               or_(outbox.c.status == "pending",
+                   (outbox.c.status == "sending") & (outbox.c.next_attempt_at <= bindparam("b_expired"))),
+               outbox.c.next_attempt_at <= bindparam("b_now"))
+        .order_by(outbox.c.id).limit(bindparam("b_limit")).with_for_update(skip_locked=True)
+    )
+    if for_address:
+        due = due.where(outbox.c.address == bindparam("b_address"))
+    return (update(outbox).where(outbox.c.id.in_(due))
+            .values(status="sending", attempts=outbox.c.attempts + 1, next_attempt_at=bindparam("b_now"))
+            .returning(outbox.c.id, outbox.c.channel, outbox.c.address, outbox.c.payload))
+
+
+_LEASE = _lease_statement(for_address=False)
+_LEASE_FOR_ADDRESS = _lease_statement(for_address=True)
+# The text and address are dropped once delivered: only the key stays, to refuse a second send.
+_MARK_SENT = (update(table_of(Outbox)).where(table_of(Outbox).c.id == bindparam("b_id"))
+              .values(status="sent", sent_at=bindparam("b_sent_at"), payload={}, address=""))
+_PENDING_FOR = (select(Outbox)
+                .where(Outbox.channel == bindparam("b_channel"), Outbox.address == bindparam("b_address"),
+                       Outbox.status == "pending")
+                .order_by(Outbox.id).with_for_update(skip_locked=True))
 
 
 class Transport(Protocol):
@@ -37,34 +68,28 @@ class Outbound:
         self.transports = transports or {}
         self.clock = clock
 
-    def _lease(self, address: str | None, limit: int) -> list[tuple[int, str, str, dict[str, Any]]]:
-        """Mark due rows "sending" and return them, in one statement; SKIP LOCKED lets several processes
-        share the work."""
+    def lease_due(self, session: Session, address: str | None = None, limit: int = 100) -> list[Leased]:
+        """Mark due rows "sending" and return them, oldest first, in one statement of the caller's
+        transaction; SKIP LOCKED lets several processes share the work."""
         now = self.clock()
-        outbox = table_of(Outbox)
-        due = (
-            select(outbox.c.id)
-            .where(outbox.c.channel.in_(list(self.transports)),
-                   or_(outbox.c.status == "pending",
-                       (outbox.c.status == "sending") & (outbox.c.next_attempt_at <= now - self.lease)),
-                   outbox.c.next_attempt_at <= now)
-            .order_by(outbox.c.id).limit(limit).with_for_update(skip_locked=True)
-        )
-        if address is not None:
-            due = due.where(outbox.c.address == address)
-        with self.store.session() as session:
-            rows = session.execute(
-                update(outbox).where(outbox.c.id.in_(due))
-                .values(status="sending", attempts=outbox.c.attempts + 1, next_attempt_at=now)
-                .returning(outbox.c.id, outbox.c.channel, outbox.c.address, outbox.c.payload)
-            ).all()
-        crashpoint("outbox_leased")
+        values = {"b_channels": list(self.transports), "b_now": now, "b_expired": now - self.lease, "b_limit": limit}
+        statement = _LEASE if address is None else _LEASE_FOR_ADDRESS
+        rows = session.execute(statement, values if address is None else {**values, "b_address": address}).all()
         # RETURNING gives no order: a chat's messages go out in the order they were queued.
         return sorted(((row.id, row.channel, row.address, dict(row.payload)) for row in rows), key=lambda r: r[0])
 
+    def _lease(self, address: str | None, limit: int) -> list[Leased]:
+        with self.store.session() as session:
+            leased = self.lease_due(session, address, limit)
+        crashpoint("outbox_leased")
+        return leased
+
     async def send_due(self, address: str | None = None, limit: int = 100) -> int:
         """Send what is due (for one address, or all); returns how many were sent."""
-        leased = await asyncio.to_thread(self._lease, address, limit)
+        return await self.send(await asyncio.to_thread(self._lease, address, limit))
+
+    async def send(self, leased: list[Leased]) -> int:
+        """Send rows this process leased (committed), in order; returns how many were sent."""
         failed: set[tuple[str, str]] = set()
         sent = 0
         for row_id, channel, to, payload in leased:
@@ -85,11 +110,8 @@ class Outbound:
         return sent
 
     def _mark_sent(self, row_id: int) -> None:
-        # The text and address are dropped once delivered: only the key stays, to refuse a second send.
         with self.store.session() as session:
-            outbox = table_of(Outbox)
-            session.execute(update(outbox).where(outbox.c.id == row_id)
-                            .values(status="sent", sent_at=self.clock(), payload={}, address=""))
+            session.execute(_MARK_SENT, {"b_id": row_id, "b_sent_at": self.clock()})
 
     def _retry_later(self, row_id: int, failures: int) -> None:
         with self.store.session() as session:
@@ -104,10 +126,7 @@ class Outbound:
         if session is None:
             with self.store.session() as own:
                 return self.take(channel, address, own)
-        rows = session.scalars(
-            select(Outbox).where(Outbox.channel == channel, Outbox.address == address, Outbox.status == "pending")
-            .order_by(Outbox.id).with_for_update(skip_locked=True)
-        ).all()
+        rows = session.scalars(_PENDING_FOR, {"b_channel": channel, "b_address": address}).all()
         payloads = [dict(row.payload) for row in rows]
         for row in rows:
             row.status, row.sent_at, row.payload, row.address = "sent", self.clock(), {}, ""

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, create_engine, event, func, insert, select, update
+from sqlalchemy import Table, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +20,18 @@ from bot.privacy import mask
 
 # The two databases' INSERT with ON CONFLICT DO NOTHING.
 _INSERT_OR_IGNORE: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+# Statements of every message, built once with parameters: building one costs more CPU than running it.
+_USER_BY_KEY = select(User).where(User.key == bindparam("b_key"))
+_OPEN_ESCALATION = select(Escalation).where(Escalation.user_id == bindparam("b_user_id"),
+                                            Escalation.status.in_(ACTIVE_STATUSES))
+_INSERT_MESSAGE = insert(table_of(Message))
+_INSERT_UNANSWERED = insert(table_of(Unanswered))
+
+
+@functools.cache
+def _record_update(dialect: str) -> Any:
+    return _INSERT_OR_IGNORE[dialect](table_of(ChannelUpdate)).on_conflict_do_nothing()
 
 # The bot's own replies come from a bounded set of texts (cards and messages in each language), and most
 # cards list phone numbers, which masking looks at digit by digit: each text is masked once.
@@ -94,7 +106,7 @@ class Store:
 
     def user(self, session: Session, key: str, channel: str) -> tuple[User, bool]:
         """The user with this pseudonymous key, created on first contact; returns (user, is_new)."""
-        user = session.scalar(select(User).where(User.key == key))
+        user = session.scalar(_USER_BY_KEY, {"b_key": key})
         if user is not None:
             user.last_seen_at = utcnow()
             return user, False
@@ -135,7 +147,8 @@ class Store:
             return
         if user.id is None:
             session.flush()  # a person added in this transaction gets their id
-        session.execute(insert(table_of(Message)), [{**row, "user_id": user.id} for row in rows])
+        with session.no_autoflush:  # the person's row changes once more this turn: one UPDATE, at the commit
+            session.execute(_INSERT_MESSAGE, [{**row, "user_id": user.id} for row in rows])
 
     def feedback(self, session: Session, user: User, card: str, language: str, helpful: bool) -> None:
         """Record a helpful / not helpful answer."""
@@ -143,13 +156,16 @@ class Store:
 
     def unanswered(self, session: Session, user: User, text: str, language: str, candidates: list[str]) -> None:
         """Record a question the bot could not answer."""
-        session.add(Unanswered(user_id=user.id, text=mask(text), language=language, candidates=candidates))
+        # A plain INSERT, as for messages: nothing reads the row back in this transaction.
+        if user.id is None:
+            session.flush()
+        with session.no_autoflush:  # as for messages: the person's row is updated once, at the commit
+            session.execute(_INSERT_UNANSWERED, {"user_id": user.id, "text": mask(text), "language": language,
+                                                 "candidates": candidates})
 
     def open_escalation(self, session: Session, user: User) -> Escalation | None:
         """The person's unfinished escalation (waiting for a human or with one), if any."""
-        return session.scalar(
-            select(Escalation).where(Escalation.user_id == user.id, Escalation.status.in_(ACTIVE_STATUSES))
-        )
+        return session.scalar(_OPEN_ESCALATION, {"b_user_id": user.id})
 
     def escalate(
         self, session: Session, user: User, language: str, reason: str, priority: str, candidates: list[str]
@@ -183,10 +199,8 @@ class Store:
             with self.session() as own:
                 return self.record_update(channel, update_id, chat_key, payload, own)
         # ON CONFLICT DO NOTHING rather than catching the duplicate key: the caller's transaction stays usable.
-        dialect = _INSERT_OR_IGNORE[session.get_bind().dialect.name]
-        result = session.execute(dialect(table_of(ChannelUpdate)).values(
-            channel=channel, update_id=update_id, chat_key=chat_key, payload=payload, status="received",
-        ).on_conflict_do_nothing())
+        result = session.execute(_record_update(session.get_bind().dialect.name), {
+            "channel": channel, "update_id": update_id, "chat_key": chat_key, "payload": payload, "status": "received"})
         return cast(CursorResult[Any], result).rowcount == 1
 
     def finish_update(self, channel: str, update_id: int) -> None:

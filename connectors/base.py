@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 from bot.dialogue import Incoming, QuickReply, Reply
 
@@ -25,6 +28,14 @@ class ReplyHandler(Protocol):
 
     def fallback_reply(self, incoming: Incoming, message: str) -> Reply:
         """A reply that needs no database (the safety line on danger words, then `message`)."""
+        ...
+
+
+class QueueingHandler(ReplyHandler, Protocol):
+    """The engine, as a channel that sends its replies from the outbox sees it."""
+
+    def handle(self, incoming: Incoming, queued: Callable[[Session], None] | None = None) -> Reply:
+        """`queued` runs in the engine's transaction once the reply is queued (see Engine.handle)."""
         ...
 
 

@@ -16,6 +16,7 @@ from typing import Any
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from sqlalchemy.exc import InterfaceError, OperationalError  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import JSONResponse, Response  # noqa: E402
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E402
@@ -24,10 +25,10 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut  # noq
 from bot import messages as M  # noqa: E402
 from bot.crashpoints import crashpoint
 from bot.dialogue import Contact, Incoming, QuickReply, Reply
-from bot.outbox import Outbound
+from bot.outbox import Leased, Outbound
 from bot.privacy import mask
 from bot.store import Store
-from connectors.base import ReplyHandler, contact_lines, split_text
+from connectors.base import QueueingHandler, contact_lines, split_text
 from connectors.telegram_desk import StaffDesk
 from nlu.langid import detect
 
@@ -131,7 +132,7 @@ def reply_texts(reply: Reply) -> list[str]:
 class TelegramChannel:
     """Receives updates (webhook or polling), records them, answers each once, per chat in order."""
 
-    def __init__(self, engine: ReplyHandler, store: Store, bot: Bot, secret_token: str | None,
+    def __init__(self, engine: QueueingHandler, store: Store, bot: Bot, secret_token: str | None,
                  translate: Callable[..., str], per_chat_interval: float = PER_CHAT_INTERVAL,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, desk: StaffDesk | None = None) -> None:
         self.engine = engine
@@ -289,8 +290,20 @@ class TelegramChannel:
             return False
         incoming = Incoming(CHANNEL, str(payload["user_id"]), str(payload.get("text", "")),
                             payload.get("language_code"), update_id=update_id, reply_to=str(chat_id))
-        await asyncio.to_thread(self.engine.handle, incoming)
-        await self.outbound.send_due(address=str(chat_id))
+        leased: list[Leased] | None = None
+
+        def lease(session: Session) -> None:
+            # In the engine's transaction: the reply (and anything else due for this chat, in order) is
+            # committed already leased to this process, and sent without another transaction.
+            nonlocal leased
+            leased = self.outbound.lease_due(session, address=str(chat_id))
+
+        await asyncio.to_thread(self.engine.handle, incoming, lease)
+        if leased is None:  # nothing was queued (an update answered before): whatever is due for the chat
+            await self.outbound.send_due(address=str(chat_id))
+        else:
+            crashpoint("outbox_leased")
+            await self.outbound.send(leased)
         return update_id is not None
 
     async def deliver(self, address: str, payload: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import BigInteger, BindParameter, ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.config import LANGUAGES
@@ -45,7 +45,7 @@ class StaffDesk:
         if session is None:
             with self.store.session() as own:
                 return self.is_staff_chat(chat_id, own)
-        return session.scalar(select(StaffMember.id).where(*_active_in_chat(chat_id))) is not None
+        return session.scalar(_STAFF_IN_CHAT, {"b_chat_id": chat_id}) is not None
 
     def _staff(self, chat_id: int) -> StaffMember | None:
         with self.store.session() as session:
@@ -125,6 +125,10 @@ class StaffDesk:
         return [("\n".join(lines), buttons)]
 
 
-def _active_in_chat(chat_id: int) -> tuple[ColumnElement[bool], ...]:
+def _active_in_chat(chat_id: int | BindParameter[int]) -> tuple[ColumnElement[bool], ...]:
     """The conditions for an active interpreter or staff member whose Telegram chat this is."""
     return StaffMember.telegram_chat_id == chat_id, StaffMember.active.is_(True)
+
+
+# Asked for every Telegram update: built once, with a parameter (building it costs more than running it).
+_STAFF_IN_CHAT = select(StaffMember.id).where(*_active_in_chat(bindparam("b_chat_id", type_=BigInteger)))
