@@ -90,3 +90,11 @@ def test_misses_of_the_test_split_are_not_shown(capsys: pytest.CaptureFixture[st
 
     assert main(["eval", "--split", "test", "--misses"]) == EXIT_USAGE
     assert "dev split only" in capsys.readouterr().err
+
+
+def test_rounding_never_shows_a_missed_goal_as_met() -> None:
+    langid = ev.LanguageScore("all", questions=383, in_scope=297, out_of_scope=86, top1=1.0,
+                              wrong_answers=0.0204, langid=379 / 383)  # 98.96 % and 2.04 %
+    row = ev.markdown([langid], "test", ThresholdSettings(), None).splitlines()[-1]
+    assert "| 98.9% |" in row and "| 2.1% |" in row
+    assert "| 100.0% |" in row  # exact values stay exact
