@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, create_engine, event, func, insert, select, update
+from sqlalchemy import Insert, Table, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -127,7 +127,7 @@ class Store:
         confidence: float | None = None,
     ) -> None:
         """Record one message, masked."""
-        self._insert_messages(session, user, [{"direction": direction, "text": mask(text), "language": language,
+        self._insert_rows(session, user, _INSERT_MESSAGE, [{"direction": direction, "text": mask(text), "language": language,
                                                 "action": action, "card": card, "confidence": confidence}])
 
     def log_reply(self, session: Session, user: User, texts: list[str], language: str, action: str | None,
@@ -138,17 +138,18 @@ class Store:
                                        "action": None, "card": None, "confidence": None} for text in texts]
         if rows:
             rows[0].update(action=action, card=card, confidence=confidence)
-        self._insert_messages(session, user, rows)
+        self._insert_rows(session, user, _INSERT_MESSAGE, rows)
 
-    def _insert_messages(self, session: Session, user: User, rows: list[dict[str, Any]]) -> None:
-        # A plain INSERT of all rows at once: nothing reads the new ids, and the ORM would insert them one
-        # statement each (SQLite cannot return ids of a multi-row INSERT in order) and track every object.
+    def _insert_rows(self, session: Session, user: User, statement: Insert, rows: list[dict[str, Any]]) -> None:
+        """Insert this person's rows (messages, unanswered questions) with one plain INSERT."""
+        # Nothing reads the new ids back in this transaction, and the ORM would insert them one statement
+        # each (SQLite cannot return ids of a multi-row INSERT in order) and track every object.
         if not rows:
             return
         if user.id is None:
             session.flush()  # a person added in this transaction gets their id
         with session.no_autoflush:  # the person's row changes once more this turn: one UPDATE, at the commit
-            session.execute(_INSERT_MESSAGE, [{**row, "user_id": user.id} for row in rows])
+            session.execute(statement, [{**row, "user_id": user.id} for row in rows])
 
     def feedback(self, session: Session, user: User, card: str, language: str, helpful: bool) -> None:
         """Record a helpful / not helpful answer."""
@@ -156,12 +157,8 @@ class Store:
 
     def unanswered(self, session: Session, user: User, text: str, language: str, candidates: list[str]) -> None:
         """Record a question the bot could not answer."""
-        # A plain INSERT, as for messages: nothing reads the row back in this transaction.
-        if user.id is None:
-            session.flush()
-        with session.no_autoflush:  # as for messages: the person's row is updated once, at the commit
-            session.execute(_INSERT_UNANSWERED, {"user_id": user.id, "text": mask(text), "language": language,
-                                                 "candidates": candidates})
+        self._insert_rows(session, user, _INSERT_UNANSWERED,
+                          [{"text": mask(text), "language": language, "candidates": candidates}])
 
     def open_escalation(self, session: Session, user: User) -> Escalation | None:
         """The person's unfinished escalation (waiting for a human or with one), if any."""
