@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,19 +34,18 @@ def _questions() -> list[str]:
     return texts
 
 
-def _serving_probe(model_dir: Path) -> dict[str, float]:
+def _serving_probe(model_dir: Path) -> dict[str, Any]:
     """In a fresh process: load the model (timed), warm up, answer every question, report RSS."""
     code = f"""
 import json, sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from pathlib import Path
 from bot.config import load_settings
-from bot.runtime import load_content, danger_detector
-from nlu.classifier import CardClassifier
+from bot.runtime import load_classifier, load_content, danger_detector
 from nlu.understand import Understander
-config = load_settings({str(ROOT / 'config.yml')!r}, environ={{}})
+config = load_settings({str(ROOT / 'config.yml')!r}, environ={{"NEWCOMER_NLU_MODEL_DIR": {str(model_dir)!r}}})
 started = time.perf_counter()
-classifier = CardClassifier.load(Path({str(model_dir)!r}), config.settings.nlu.encoder, config.settings.nlu.fast_path)
+classifier = load_classifier(config)
 understander = Understander(classifier, danger_detector(load_content(config)))
 load = time.perf_counter() - started
 texts = json.loads(sys.stdin.read())
@@ -55,8 +55,8 @@ for text in texts:
     t = time.perf_counter(); understander.read(text); times.append((time.perf_counter() - t) * 1000)
 from nlu.langid import detect
 from nlu.tokenize import tokens
-fast = sum(classifier.lexical.probabilities(*classifier.lexical_vector(tokens(t, detect(t).lang))).max()
-           >= classifier.fast_path for t in texts) / len(texts)
+fast = sum(classifier.lexical_is_sure(classifier.lexical.probabilities(*classifier.lexical_vector(tokens(t, lang))), lang)
+           for t in texts for lang in [detect(t).lang]) / len(texts)
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so it would report the parent's peak.
 hwm = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({{"load": load, "times": times, "rss": hwm, "fast": fast}}))

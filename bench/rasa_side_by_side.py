@@ -119,13 +119,12 @@ def measure_ours(config_path: Path, work: Path) -> Side:
 def ours_probe(config_path: Path, model_dir: Path, launched: float) -> None:
     """In a fresh process: load our model, answer once (timed from the process's launch, as for
     `rasa run`), ask the test split with config.yml's thresholds, print JSON."""
-    from bot.runtime import danger_detector, load_content
-    from nlu.classifier import CardClassifier
+    from bot.runtime import danger_detector, load_classifier, load_content
     from nlu.understand import Understander
 
-    config = load_settings(config_path, environ={})
+    config = load_settings(config_path, environ={"NEWCOMER_NLU_MODEL_DIR": str(model_dir)})
     content = load_content(config)
-    reader = Understander(CardClassifier.load(model_dir, config.settings.nlu.encoder, config.settings.nlu.fast_path), danger_detector(content))
+    reader = Understander(load_classifier(config), danger_detector(content))
     dev, test = questions(config, content)
     reader.read(dev[0].text)
     load = time.time() - launched

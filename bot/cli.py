@@ -52,10 +52,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _model_is_current(config: LoadedSettings, examples: list[tuple[str, str, str]]) -> int:
-    from nlu.classifier import CardClassifier, fingerprint
+    from bot.runtime import load_classifier
+    from nlu.classifier import fingerprint
 
-    nlu = config.settings.nlu
-    model = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder, nlu.fast_path)
+    model = load_classifier(config)
     if model.meta.get("fingerprint") != fingerprint(examples):
         print("the example questions changed since the model was trained: run `newcomer train`")
         return EXIT_FAILED

@@ -16,7 +16,7 @@ from bot.i18n import Translator
 from bot.privacy import load_secret
 from bot.spool import Spool
 from bot.store import Store
-from nlu.classifier import CardClassifier
+from nlu.classifier import CardClassifier, FastPath
 from nlu.danger import DangerDetector
 from nlu.understand import Reader, Understander
 
@@ -47,11 +47,19 @@ def danger_detector(content: ContentBase) -> DangerDetector:
     return DangerDetector(categories)
 
 
+def load_classifier(config: LoadedSettings) -> CardClassifier:
+    """The trained classifier with the encoder and fast path the settings name (ModelMissing if untrained)."""
+    nlu = config.settings.nlu
+    thresholds = nlu.thresholds
+    fast_path = FastPath(nlu.fast_path, thresholds.clarify_margin,
+                         {lang: thresholds.answer_for(lang) for lang in config.settings.languages},
+                         nlu.fast_path_intents)
+    return CardClassifier.load(config.path(nlu.model_dir), nlu.encoder, fast_path)
+
+
 def _builtin_understander(config: LoadedSettings, content: ContentBase) -> Reader:
     """Our own classifier (ModelMissing if it has not been trained) with the danger lexicon."""
-    nlu = config.settings.nlu
-    classifier = CardClassifier.load(config.path(nlu.model_dir), nlu.encoder, nlu.fast_path)
-    return Understander(classifier, danger_detector(content))
+    return Understander(load_classifier(config), danger_detector(content))
 
 
 def _rasa_understander(config: LoadedSettings, content: ContentBase) -> Reader:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,25 @@ EMBEDDING_WEIGHT = 2.0
 
 class ModelMissing(Exception):
     """No trained model where the settings say it is."""
+
+
+@dataclass(frozen=True)
+class FastPath:
+    """When the lexical layer's ranking is used alone, skipping the sentence encoder (most of a message's
+    time): only when it is sure enough that the bot would answer from it, so the encoder is never skipped
+    where it could still turn a "not sure" or a menu into an answer."""
+
+    floor: float = 1.1  # the lexical layer's best card at least this probable; above 1: never
+    margin: float = 0.0  # and this far ahead of the next label (the dialogue's clarify margin)
+    answer: Mapping[str, float] = field(default_factory=dict)  # and at least each language's answer threshold
+    # An intent (hello, a person please, ...) acts at a low probability, so the lexical layer alone must be
+    # surer of it: "I need an interpreter at the hospital" reads as "a person please" at 0.49 on n-grams.
+    intent_floor: float = 1.1
+
+    def sure(self, lang: str, label: str, best: float, runner_up: float) -> bool:
+        """Whether a lexical ranking led by `label`, with these two top probabilities, can stand alone."""
+        floor = self.intent_floor if label.startswith("intent:") else max(self.floor, self.answer.get(lang, 0.0))
+        return best >= floor and best - runner_up >= self.margin
 
 
 @dataclass(frozen=True)
@@ -57,7 +76,7 @@ class CardClassifier:
     full: SoftmaxLayer  # n-grams and the sentence vector
     meta: dict[str, object]
     encoder: Encoder | None = None  # not saved: encoders hold native handles
-    fast_path: float = 1.1  # above 1: off, until load() is told nlu.fast_path
+    fast_path: FastPath = field(default_factory=FastPath)  # off, until load() is told the settings
     _offset: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,12 +93,18 @@ class CardClassifier:
         otherwise from the full layer with the sentence vector."""
         columns, values = self.lexical_vector(tokens(text, lang))
         probabilities = self.lexical.probabilities(columns, values)
-        if probabilities.max() < self.fast_path:
+        if not self.lexical_is_sure(probabilities, lang):
             assert self.encoder is not None, "load() gives the classifier its encoder"
             vector = self.encoder.encode([text])[0] * EMBEDDING_WEIGHT
             probabilities = self.full.probabilities(columns, values, vector)
         order = np.argsort(probabilities)[::-1]
         return [Ranked(self.labels[i], float(probabilities[i])) for i in order]
+
+    def lexical_is_sure(self, probabilities: np.ndarray, lang: str) -> bool:
+        """Whether the lexical layer's probabilities for a message in `lang` can skip the encoder."""
+        top = int(probabilities.argmax())
+        runner_up = float(np.partition(probabilities, -2)[-2]) if len(probabilities) > 1 else 0.0
+        return self.fast_path.sure(lang, self.labels[top], float(probabilities[top]), runner_up)
 
     def save(self, directory: Path) -> None:
         """Write the model and a JSON summary of how it was trained."""
@@ -93,8 +118,8 @@ class CardClassifier:
         (directory / META_FILE).write_text(json.dumps(self.meta, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, encoder_name: str, fast_path: float) -> CardClassifier:
-        """Read a saved model (`fast_path`: nlu.fast_path); raises ModelMissing with the next step when there is none."""
+    def load(cls, directory: Path, encoder_name: str, fast_path: FastPath | None = None) -> CardClassifier:
+        """Read a saved model (fast path off unless given); raises ModelMissing with the next step when there is none."""
         path = directory / MODEL_FILE
         if not path.is_file():
             raise ModelMissing(f"no trained model in {directory}: run `newcomer train` first")
@@ -110,5 +135,5 @@ class CardClassifier:
                 f"but config.yml says {encoder_name!r}: run `newcomer train`"
             )
         loaded.encoder = make_encoder(encoder_name)
-        loaded.fast_path = fast_path
+        loaded.fast_path = fast_path or FastPath()
         return loaded

@@ -29,6 +29,5 @@ def test_fitting_twice_gives_the_same_model(tmp_path: Path) -> None:
 def test_the_fitted_model_ranks_its_own_examples_first(tmp_path: Path) -> None:
     examples = _sample(tmp_path)
     model = fit(examples, NoEncoder())
-    model.fast_path = 1.1  # the full layer, which reads the same n-grams here (no sentence vectors)
     right = sum(model.rank(text, lang)[0].label == label for text, label, lang in examples)
     assert right / len(examples) > 0.95

