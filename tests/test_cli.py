@@ -23,7 +23,7 @@ QUESTIONS = [
     {"text": "मलाई दोभाषे चाहियो"},  # "I need an interpreter"
     {"text": "Где учить корейский язык бесплатно?"},
 ]
-KOREAN_CLASSES = {"korean.kiip", "korean.family-centre-classes"}  # both cards answer "where to learn Korean"
+KOREAN_CLASSES: set[str | None] = {"korean.kiip", "korean.family-centre-classes"}  # both cards answer "where to learn Korean"
 EXPECTED: list[tuple[str, set[str | None]]] = [
     ("answer", {"registration.alien-registration"}), ("answer", {"services.interpretation"}),
     ("answer", {"labor.unpaid-wages"}), ("answer", KOREAN_CLASSES), ("handoff", {None}),

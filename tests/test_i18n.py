@@ -91,7 +91,8 @@ def test_extract_and_update_keep_translations(tmp_path: Path) -> None:
     assert run_babel("update", locales, list(LANGUAGES)) == 0
     with (locales / "ko" / "LC_MESSAGES" / "newcomer.po").open("rb") as handle:
         catalog = read_po(handle)
-    assert catalog.get("Was this helpful?").string
+    message = catalog.get("Was this helpful?")
+    assert message is not None and message.string
     assert run_babel("compile", locales, list(LANGUAGES)) == 0
     assert (locales / "ru" / "LC_MESSAGES" / "newcomer.mo").is_file()
     assert Translator(locales, list(LANGUAGES)).text("ru", M.YES) == "Да"

@@ -97,6 +97,9 @@ class SlowEngine:
         self.done.set()
         return Reply(language="en", action="answer", messages=[f"late answer to {incoming.text}"])
 
+    def fallback_reply(self, incoming: Incoming, message: str) -> Reply:
+        return Reply(language="en", action="error", messages=[message])
+
 
 def _skill_app(skill: KakaoSkill) -> Any:
     from starlette.applications import Starlette
