@@ -22,6 +22,7 @@ from nlu.lexicons import (
     NEUTRAL_LATIN,
     PHRASES,
     NEPALI_ROMAN,
+    PLACE_NAMES,
     RUSSIAN_COMMON,
     UZBEK_CYRILLIC_SURE,
     UZBEK_CYRILLIC_WORDS,
@@ -275,13 +276,14 @@ def _model_probabilities(text: str) -> Votes:
 
 
 def _latin_words(text: str) -> list[str]:
-    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok" and keyboard mash left out."""
+    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok", local place names and
+    keyboard mash left out."""
     words = []
     for word in _WORD.findall(unicodedata.normalize("NFC", text)):
         if char_script(word[0]) != "Latn" or _ACRONYM.fullmatch(word):
             continue
         plain = word.casefold().translate(_APOSTROPHES)
-        if plain not in NEUTRAL_LATIN and not MASH.fullmatch(plain):
+        if plain not in NEUTRAL_LATIN and plain not in PLACE_NAMES and not MASH.fullmatch(plain):
             words.append(plain)
     return words
 

@@ -195,6 +195,16 @@ MASH = re.compile(r"\w*(?:(\w)\1{3,}|(\w\w)\2{2,}|asdf|sdfg|dfgh|fghj|ghjk|hjkl|
 # Chat words every language uses ("ok dai", "ok ạ"): they say nothing about the language.
 NEUTRAL_LATIN = _words("ok okay oke okey okie lol haha hehe hihi kkk")
 
+# Romanised names of Asan, its districts and the cities and sites around it, as every language's
+# messages write them ("tu Onyang di Baebang", "Onyangda", "bus to Tangjeong"): a name alone says
+# nothing about the sentence's language (the character model took "Onyang Baebang" for Vietnamese).
+PLACE_NAMES = _words(
+    """
+    asan onyang oncheon baebang tangjeong eumbong dunpo yeongin inju seonjang dogo songak sinchang
+    yeomchi gwangdeok cheonan seoul pyeongtaek dangjin sejong daejeon suwon incheon busan hikorea
+    """
+)
+
 # Korean predicate endings and particles: a Hangul word with one shows that Korean is the grammar
 # of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.
 KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
