@@ -114,7 +114,8 @@ NEPALI_ROMAN = _words(
     """
 )
 
-# Frequent Uzbek words in Latin script, also as typed without the o' / g' apostrophe.
+# Frequent Uzbek words in Latin script, also as typed without the o' / g' apostrophe; the same words as
+# the Cyrillic list below, so neither script knows less ("kun" was a Nepali vote alone, "xop" Vietnamese).
 UZBEK_LATIN = _words(
     """
     salom assalomu alaykum rahmat raxmat men sen biz siz ular menga sizga senga menda sizda mening
@@ -129,6 +130,11 @@ UZBEK_LATIN = _words(
     bolam bolalar uy uyga raqam raqami manzil markaz markazi kursi dars o'qish oqish tushunmadim
     tushunmayapman bilmayman bilasizmi mumkin mumkinmi iltimos kechirasiz xayr qanaqa arzon qimmat
     xayrli soat bepul tong assalom telefon
+    ishxonani o'tkazish otkazish beringlar til kartam kartamni yo'qotdim yoqotdim yo'qotib yoqotib pulimni
+    tashakkur tarjimon soliq maktab maktabga boshpana turar joy chiqindi axlat farzand farzandim
+    shartnoma guvohnoma guvohnomasi boshliq ishdan uyim aka uka kun yil odam savol javob tushundim mayli
+    xo'p xop emas edi ekan ariza idora ijara haqi haqida to'g'risida togrisida bo'yicha boyicha keyin
+    oldin zarur tibbiy kasal
     """
 )
 
@@ -148,6 +154,7 @@ UZBEK_CYRILLIC_WORDS = _words(
     таржимон солик мактаб мактабга бошпана турар жой чикинди ахлат фарзанд фарзандим шартнома
     гувохнома гувохномаси бошлик ишдан уйим ака ука кун йил одам савол жавоб тушундим майли хоп эмас
     эди экан ариза идора ижара хаки хакида тугрисида буйича кейин олдин зарур тиббий
+    арзон киммат уйга тушунмаяпман биласизми касал
     """
 )
 
