@@ -80,7 +80,8 @@ KOREAN_ROMAN = _words(
     """
 )
 
-# Common romanised Nepali words, with the chat spellings (x for chh, v for bh, k for ke).
+# Common romanised Nepali words, with the chat spellings (x for chh, v for bh, k for ke); hai is the
+# softening particle ("thik cha hai", "dhanyabad hai"), shared with Vietnamese hai (two).
 NEPALI_ROMAN = _words(
     """
     mero malai maile hami hamro hamilai timi timro timilai tapai tapain tapaiko tapailai tapaile usko
@@ -110,7 +111,7 @@ NEPALI_ROMAN = _words(
     le bata dekhi samma sanga sang lagi agadi aghi bhanda jasto nira tira mathi bhitra bahira ko ma
     gadi banaune tarika bharna pathaunu manche manchhe kasaile kosailai bimā bhisa nagarikta lekh
     bhanu kahile jityo momo sodhna nagarik euta ekdam kehi kohi kasaiko hunuhuncha hunuhunchha
-    dhanyavad subha prabhat sunau lekhidinu
+    dhanyavad subha prabhat sunau lekhidinu hai
     """
 )
 
@@ -217,11 +218,11 @@ PLACE_NAMES = _words(
 KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
 
 # Chat words: English chat abbreviations; Vietnamese chat spellings (ad: the admin
-# addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em); Uzbek ha (yes, shared with
-# Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
+# addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em; uk, ukm: ừ, yes); Uzbek ha (yes,
+# shared with Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
 CHAT_WORDS = {
     "en": frozenset("nvm idk btw omg asap np tbh imo brb".split()),
-    "vi": frozenset("ad nhiu mn bt ae".split()),
+    "vi": frozenset("ad nhiu mn bt ae uk ukm".split()),
     "uz": frozenset("ha".split()),
     "ne": frozenset("nepali nepal nepalma".split()),
 }
