@@ -24,6 +24,8 @@ from nlu.lexicons import (
     NEPALI_ROMAN,
     PLACE_NAMES,
     RUSSIAN_COMMON,
+    RUSSIAN_ENDINGS,
+    RUSSIAN_LOANS,
     UZBEK_CYRILLIC_SURE,
     UZBEK_CYRILLIC_WORDS,
     UZBEK_LATIN,
@@ -326,6 +328,9 @@ def _cyrillic_votes(words: list[str]) -> Votes:
         if any(ch in _UZ_CYRILLIC_LETTERS for ch in word):
             votes["uz"] = votes.get("uz", 0.0) + 3.0  # ў қ ғ ҳ are Uzbek alone
             continue
+        if word in RUSSIAN_LOANS:
+            votes["ru"] = votes.get("ru", 0.0) + 0.5  # a noun Uzbek borrows as it is ("работа борми")
+            continue
         if _split_vote(votes, word.translate(_UZ_PLAIN), {"uz": UZBEK_CYRILLIC_WORDS, "ru": RUSSIAN_COMMON}):
             continue
         if any(ch in "ыщь" for ch in word):
@@ -334,6 +339,8 @@ def _cyrillic_votes(words: list[str]) -> Votes:
             votes["uz"] = votes.get("uz", 0.0) + 1.0
         elif ENDINGS["uz-Cyrl"].fullmatch(word):
             votes["uz"] = votes.get("uz", 0.0) + 0.7
+        elif RUSSIAN_ENDINGS.fullmatch(word):
+            votes["ru"] = votes.get("ru", 0.0) + 0.7
     return votes
 
 
