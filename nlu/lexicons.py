@@ -159,7 +159,8 @@ UZBEK_CYRILLIC_WORDS = _words(
     """
 )
 
-# Frequent Russian words, the Cyrillic counterweight to the Uzbek list.
+# Frequent Russian words, the Cyrillic counterweight to the Uzbek list, with the chat replies (ладно,
+# понятно, ага) that answer "хоп" or "рахмат" from people who write Russian with Uzbek courtesies.
 RUSSIAN_COMMON = _words(
     """
     и в во не на я ты он она мы вы они что как где куда когда почему зачем сколько кто это этот эта
@@ -169,6 +170,7 @@ RUSSIAN_COMMON = _words(
     зарплату больницу корее корейский язык языке подскажите скажите
     какие какой какая нам нас вам вас его её ее их всё все сейчас потом здесь там тут много мало
     без при через после про под над перед около только даже вот ну так такой который свой
+    ладно хорошо понял поняла понятно ясно ага давай нормально конечно извините спс
     """
 )
 
