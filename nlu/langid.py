@@ -22,7 +22,10 @@ from nlu.lexicons import (
     NEUTRAL_LATIN,
     PHRASES,
     NEPALI_ROMAN,
+    PLACE_NAMES,
     RUSSIAN_COMMON,
+    RUSSIAN_ENDINGS,
+    RUSSIAN_LOANS,
     UZBEK_CYRILLIC_SURE,
     UZBEK_CYRILLIC_WORDS,
     UZBEK_LATIN,
@@ -275,17 +278,19 @@ def _model_probabilities(text: str) -> Votes:
 
 
 def _latin_words(text: str) -> list[str]:
-    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok" and keyboard mash left out."""
+    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok", local place names and
+    keyboard mash left out."""
     words = []
     for word in _WORD.findall(unicodedata.normalize("NFC", text)):
         if char_script(word[0]) != "Latn" or _ACRONYM.fullmatch(word):
             continue
         plain = word.casefold().translate(_APOSTROPHES)
-        if plain not in NEUTRAL_LATIN and not MASH.fullmatch(plain):
+        if plain not in NEUTRAL_LATIN and plain not in PLACE_NAMES and not MASH.fullmatch(plain):
             words.append(plain)
     return words
 
 
+_SURE = 0.99  # a character-model probability that counts before the romanised word lists do
 _HINT_PRIOR = 0.75  # less than one clear word: decides ties and empty messages, never a clear word
 _MODELLED = ("en", "vi", "uz")
 _ROMANISED = ("ne", "ko")  # no character model knows romanised Nepali or Korean: word lists decide
@@ -302,18 +307,23 @@ def _latin(text: str, hint: str | None) -> Detection:
     if hint:
         votes[hint] = votes.get(hint, 0.0) + _HINT_PRIOR
     total = sum(votes.values())
+    # The character model sees what word lists miss; it is worth more on longer messages.
+    model_weight = 0.5 + 0.15 * min(len(words), 8)
+    probabilities = _model_probabilities(" ".join(words)) if words else {}
+    # All but certain of Uzbek or Vietnamese on three words or more ("oyligim kam kelyapti": Uzbek 0.9996),
+    # it is evidence against romanised Nepali or Korean too, which a word shared with them ("kam", "kun")
+    # would win. Not of English: romanised Nepali borrows English nouns ("sinchang office ma ... cha").
+    sure = {lang: model_weight * prob for lang, prob in probabilities.items()
+            if lang != "en" and prob >= _SURE and len(words) >= 3}
     romanised = max(_ROMANISED, key=lambda lang: votes.get(lang, 0.0))
     # The character model below only chooses among en/vi/uz, so romanised Nepali or Korean must win
     # on words first: more of its words than of any of the three.
-    if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) for lang in _MODELLED):
+    if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) + sure.get(lang, 0.0) for lang in _MODELLED):
         return Detection(romanised, round(votes[romanised] / total, 3), "Latn", _REASONS[romanised])
     if not words or (hint and total <= _HINT_PRIOR):
         # Nothing but the character model's guess ("jkjk", names): the conversation's language wins.
         return Detection(hint or "en", 0.5 if hint else 0.0, "Latn", "no-evidence-use-hint")
-    # The character model sees what word lists miss; it is worth more on longer messages.
-    model_weight = 0.5 + 0.15 * min(len(words), 8)
-    scores = {lang: votes.get(lang, 0.0) + model_weight * prob
-              for lang, prob in _model_probabilities(" ".join(words)).items()}
+    scores = {lang: votes.get(lang, 0.0) + model_weight * prob for lang, prob in probabilities.items()}
     lang = max(scores, key=lambda key: scores[key])
     return Detection(lang, round(scores[lang] / sum(scores.values()), 3), "Latn", _REASONS[lang])
 
@@ -324,6 +334,9 @@ def _cyrillic_votes(words: list[str]) -> Votes:
         if any(ch in _UZ_CYRILLIC_LETTERS for ch in word):
             votes["uz"] = votes.get("uz", 0.0) + 3.0  # ў қ ғ ҳ are Uzbek alone
             continue
+        if word in RUSSIAN_LOANS:
+            votes["ru"] = votes.get("ru", 0.0) + 0.5  # a noun Uzbek borrows as it is ("работа борми")
+            continue
         if _split_vote(votes, word.translate(_UZ_PLAIN), {"uz": UZBEK_CYRILLIC_WORDS, "ru": RUSSIAN_COMMON}):
             continue
         if any(ch in "ыщь" for ch in word):
@@ -332,6 +345,8 @@ def _cyrillic_votes(words: list[str]) -> Votes:
             votes["uz"] = votes.get("uz", 0.0) + 1.0
         elif ENDINGS["uz-Cyrl"].fullmatch(word):
             votes["uz"] = votes.get("uz", 0.0) + 0.7
+        elif RUSSIAN_ENDINGS.fullmatch(word):
+            votes["ru"] = votes.get("ru", 0.0) + 0.7
     return votes
 
 

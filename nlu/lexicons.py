@@ -80,7 +80,8 @@ KOREAN_ROMAN = _words(
     """
 )
 
-# Common romanised Nepali words, with the chat spellings (x for chh, v for bh, k for ke).
+# Common romanised Nepali words, with the chat spellings (x for chh, v for bh, k for ke); hai is the
+# softening particle ("thik cha hai", "dhanyabad hai"), shared with Vietnamese hai (two).
 NEPALI_ROMAN = _words(
     """
     mero malai maile hami hamro hamilai timi timro timilai tapai tapain tapaiko tapailai tapaile usko
@@ -110,11 +111,12 @@ NEPALI_ROMAN = _words(
     le bata dekhi samma sanga sang lagi agadi aghi bhanda jasto nira tira mathi bhitra bahira ko ma
     gadi banaune tarika bharna pathaunu manche manchhe kasaile kosailai bimā bhisa nagarikta lekh
     bhanu kahile jityo momo sodhna nagarik euta ekdam kehi kohi kasaiko hunuhuncha hunuhunchha
-    dhanyavad subha prabhat sunau lekhidinu
+    dhanyavad subha prabhat sunau lekhidinu hai
     """
 )
 
-# Frequent Uzbek words in Latin script, also as typed without the o' / g' apostrophe.
+# Frequent Uzbek words in Latin script, also as typed without the o' / g' apostrophe; the same words as
+# the Cyrillic list below, so neither script knows less ("kun" was a Nepali vote alone, "xop" Vietnamese).
 UZBEK_LATIN = _words(
     """
     salom assalomu alaykum rahmat raxmat men sen biz siz ular menga sizga senga menda sizda mening
@@ -129,6 +131,11 @@ UZBEK_LATIN = _words(
     bolam bolalar uy uyga raqam raqami manzil markaz markazi kursi dars o'qish oqish tushunmadim
     tushunmayapman bilmayman bilasizmi mumkin mumkinmi iltimos kechirasiz xayr qanaqa arzon qimmat
     xayrli soat bepul tong assalom telefon
+    ishxonani o'tkazish otkazish beringlar til kartam kartamni yo'qotdim yoqotdim yo'qotib yoqotib pulimni
+    tashakkur tarjimon soliq maktab maktabga boshpana turar joy chiqindi axlat farzand farzandim
+    shartnoma guvohnoma guvohnomasi boshliq ishdan uyim aka uka kun yil odam savol javob tushundim mayli
+    xo'p xop emas edi ekan ariza idora ijara haqi haqida to'g'risida togrisida bo'yicha boyicha keyin
+    oldin zarur tibbiy kasal
     """
 )
 
@@ -148,19 +155,34 @@ UZBEK_CYRILLIC_WORDS = _words(
     таржимон солик мактаб мактабга бошпана турар жой чикинди ахлат фарзанд фарзандим шартнома
     гувохнома гувохномаси бошлик ишдан уйим ака ука кун йил одам савол жавоб тушундим майли хоп эмас
     эди экан ариза идора ижара хаки хакида тугрисида буйича кейин олдин зарур тиббий
+    арзон киммат уйга тушунмаяпман биласизми касал
     """
 )
 
-# Frequent Russian words, the Cyrillic counterweight to the Uzbek list.
+# Frequent Russian words, the Cyrillic counterweight to the Uzbek list, with the chat replies (ладно,
+# понятно, ага) that answer "хоп" or "рахмат" from people who write Russian with Uzbek courtesies.
 RUSSIAN_COMMON = _words(
     """
     и в во не на я ты он она мы вы они что как где куда когда почему зачем сколько кто это этот эта
     эти мне меня мой моя мои моё у с со по за для от до из о об к же ли бы а но или если чтобы можно
     нужно надо нет да есть был была было быть будет очень уже ещё еще тоже здравствуйте привет спасибо
-    пожалуйста помогите помощь хочу могу может делать сделать получить работа работаю работу зарплата
-    зарплату врач больница больницу документы корее корея корейский язык языке подскажите скажите
+    пожалуйста помогите хочу могу может делать сделать получить работаю работу
+    зарплату больницу корее корейский язык языке подскажите скажите
     какие какой какая нам нас вам вас его её ее их всё все сейчас потом здесь там тут много мало
+    без при через после про под над перед около только даже вот ну так такой который свой
+    ладно хорошо понял поняла понятно ясно ага давай нормально конечно извините спс
     """
+)
+
+# Russian nouns that Uzbek chat borrows as they are ("работа борми", "помощь керак", "зарплата йук"):
+# half a Russian vote, as an Uzbek word ending or grammar word outweighs them. Their Russian case
+# forms (работу, зарплату, больницу) are Russian grammar and stay in the list above.
+RUSSIAN_LOANS = _words("работа зарплата врач больница документы документ помощь корея")
+
+# Russian endings no Uzbek word has: adjective and pronoun endings (-ого, -ому, -ая, -ое, -ой, -ей),
+# reflexive -ся, present -ает/-яет/-ует/-ают, verbal nouns -ние/-ния. A weak vote, as Uzbek endings are.
+RUSSIAN_ENDINGS = re.compile(
+    r"\w{2,}(?:ого|его|ому|ему|ая|яя|ое|ее|ой|ей|ся|[аеуя]ет|[аеуя]ют|ни[еяюи])"
 )
 
 # Endings that mark a word as one language when it is in none of the lists above (weaker votes).
@@ -195,16 +217,26 @@ MASH = re.compile(r"\w*(?:(\w)\1{3,}|(\w\w)\2{2,}|asdf|sdfg|dfgh|fghj|ghjk|hjkl|
 # Chat words every language uses ("ok dai", "ok ạ"): they say nothing about the language.
 NEUTRAL_LATIN = _words("ok okay oke okey okie lol haha hehe hihi kkk")
 
+# Romanised names of Asan, its districts and the cities and sites around it, as every language's
+# messages write them ("tu Onyang di Baebang", "Onyangda", "bus to Tangjeong"): a name alone says
+# nothing about the sentence's language (the character model took "Onyang Baebang" for Vietnamese).
+PLACE_NAMES = _words(
+    """
+    asan onyang oncheon baebang tangjeong eumbong dunpo yeongin inju seonjang dogo songak sinchang
+    yeomchi gwangdeok cheonan seoul pyeongtaek dangjin sejong daejeon suwon incheon busan hikorea
+    """
+)
+
 # Korean predicate endings and particles: a Hangul word with one shows that Korean is the grammar
 # of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.
 KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
 
 # Chat words: English chat abbreviations; Vietnamese chat spellings (ad: the admin
-# addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em); Uzbek ha (yes, shared with
-# Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
+# addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em; uk, ukm: ừ, yes); Uzbek ha (yes,
+# shared with Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
 CHAT_WORDS = {
     "en": frozenset("nvm idk btw omg asap np tbh imo brb".split()),
-    "vi": frozenset("ad nhiu mn bt ae".split()),
+    "vi": frozenset("ad nhiu mn bt ae uk ukm".split()),
     "uz": frozenset("ha".split()),
     "ne": frozenset("nepali nepal nepalma".split()),
 }

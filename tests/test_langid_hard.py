@@ -1,0 +1,47 @@
+"""Language ID on hard chat messages (tests/fixtures/langid_hard.jsonl): one-to-four words, mixed scripts,
+Vietnamese without marks, Uzbek in both scripts with Russian loanwords, Russian with Uzbek words,
+romanised Korean and Nepali, English with typos. Each of its three batches was written before it was
+measured; the rules before it reached 97.5 % without a hint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlu.langid import LANGUAGES, detect
+
+_CORPUS = Path(__file__).parent / "fixtures" / "langid_hard.jsonl"
+_GOAL = 0.99  # all languages together
+_MISSES_PER_LANGUAGE = 1  # at most, in any one language
+
+
+def _corpus() -> list[tuple[str, str]]:
+    with _CORPUS.open(encoding="utf-8") as lines:
+        return [(row["text"], row["lang"]) for row in map(json.loads, filter(str.strip, lines))]
+
+
+def _misses(hinted: bool) -> dict[str, tuple[int, list[str]]]:
+    """Per language: how many messages, and the ones detected wrong (as "text -> detected")."""
+    result: dict[str, tuple[int, list[str]]] = {lang: (0, []) for lang in LANGUAGES}
+    for text, lang in _corpus():
+        total, wrong = result[lang]
+        found = detect(text, hint=lang if hinted else None).lang
+        result[lang] = (total + 1, wrong + ([f"{text!r} -> {found}"] if found != lang else []))
+    return result
+
+
+def test_corpus_is_weighted_to_the_hard_languages() -> None:
+    counts = {lang: total for lang, (total, _) in _misses(hinted=False).items()}
+    assert min(counts.values()) >= 25 and counts["uz"] >= 60 and counts["vi"] >= 50, counts
+
+
+@pytest.mark.parametrize("hinted", [False, True], ids=["no-hint", "own-hint"])
+def test_accuracy(hinted: bool) -> None:
+    misses = _misses(hinted)
+    total = sum(count for count, _ in misses.values())
+    wrong = [f"{lang}: {line}" for lang, (_, lines) in sorted(misses.items()) for line in lines]
+    assert 1 - len(wrong) / total >= _GOAL, "\n".join(wrong)
+    too_many = {lang: lines for lang, (_, lines) in misses.items() if len(lines) > _MISSES_PER_LANGUAGE}
+    assert not too_many, too_many
