@@ -63,7 +63,7 @@ class NluSettings(_Strict):
     # The lexical model answers alone, skipping the sentence encoder (most of the time per message), when
     # its best label is at least this probable and would be answered (answer threshold and clarify margin);
     # above 1 switches the fast path off.
-    fast_path: float = Field(default=0.45, gt=0.0, le=1.1)
+    fast_path: float = Field(default=0.6, gt=0.0, le=1.1)
     fast_path_intents: float = Field(default=0.6, gt=0.0, le=1.1)  # the same for intents (hello, a person please)
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = Field(default=2.0, gt=0.0, le=30.0)  # seconds; slower means a handoff
