@@ -46,7 +46,7 @@ class TimedRequest(OfflineRequest):
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
                          pool_timeout: Any = None) -> tuple[int, bytes]:
         if url.endswith("/sendMessage") and request_data is not None:
-            self.sent_at.append((int(request_data.parameters["chat_id"]), self.time.now))
+            self.sent_at.append((int(str(request_data.parameters["chat_id"])), self.time.now))
         return await super().do_request(url, method, request_data, read_timeout, write_timeout, connect_timeout,
                                         pool_timeout)
 
@@ -145,9 +145,9 @@ def test_one_chat_is_still_paced_and_a_group_at_twenty_a_minute(runtime: Runtime
             await channel.send(chat, "hello")
 
     asyncio.run(scenario())
-    at = [(chat, at) for chat, at in request.sent_at]
-    assert at[1][1] - at[0][1] == pytest.approx(1.0)  # one a second in a private chat
-    group_times = [t for chat, t in at if chat == group]
+    person_times = [t for chat, t in request.sent_at if chat == person]
+    group_times = [t for chat, t in request.sent_at if chat == group]
+    assert person_times[1] - person_times[0] == pytest.approx(1.0)  # one a second in a private chat
     assert [b - a for a, b in zip(group_times, group_times[1:])] == pytest.approx([GROUP_INTERVAL] * 2)
     assert GROUP_INTERVAL >= 60 / 20
 
