@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot import messages as M
 from bot.i18n import Translator
 from bot.models import Announcement, Outbox, Subscription, User, utcnow
+from bot.outbox import BULK
 from bot.store import Store
 
 FALLBACK = ("ko", "en")  # what a person gets when their language is not ready
@@ -104,7 +105,8 @@ def queue(store: Store, t: Translator, announcement_id: int) -> int:
                     continue
                 session.add(Outbox(dedupe_key=key, audience="person", channel=sub.channel, address=sub.address,
                                    user_id=sub.user_id, payload={"messages": [render(t, sub.language, texts)],
-                                                                 "language": sub.language}, status="pending"))
+                                                                 "language": sub.language, BULK: True},
+                                   status="pending"))
                 queued += 1
             last_id = batch[-1].id
     with store.session() as session:

@@ -22,6 +22,11 @@ MAX_BACKOFF = dt.timedelta(minutes=10)  # retries never stop, they only slow dow
 
 Leased = tuple[int, str, str, dict[str, Any]]  # id, channel, address, payload of a row marked "sending"
 
+# In a payload, BULK: True marks a broadcast (an announcement to every subscriber), not an answer to one
+# person: push transports pace these at the bot-wide bulk rate (Telegram: ~30 a second). Replies,
+# handoff and interpreter messages carry no mark. A key of the JSON payload, so no schema change.
+BULK = "bulk"
+
 
 # Statements built once, with parameters: building one costs more CPU than running it (cache key included).
 def _lease_statement(for_address: bool) -> Update:

@@ -7,7 +7,9 @@ import datetime as dt
 import hmac
 import json
 import logging
+import math
 import os
+import time
 import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -25,7 +27,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut  # noq
 from bot import messages as M  # noqa: E402
 from bot.crashpoints import crashpoint
 from bot.dialogue import Contact, Incoming, QuickReply, Reply
-from bot.outbox import Leased, Outbound
+from bot.outbox import BULK, Leased, Outbound
 from bot.privacy import mask
 from bot.store import Store
 from connectors.base import QueueingHandler, contact_lines, split_text
@@ -39,7 +41,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TEXT_LIMIT = 4096  # MessageLimit.MAX_TEXT_LENGTH
 CALLBACK_DATA_LIMIT = 64  # bytes, InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 MAX_BODY_BYTES = 64 * 1024
-PER_CHAT_INTERVAL = 1.0  # Telegram's FAQ: avoid more than one message per second in one chat
+# Telegram's Bot FAQ (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
+PER_CHAT_INTERVAL = 1.0  # avoid more than one message per second in one chat
+GROUP_INTERVAL = 3.0  # no more than 20 messages a minute in one group (negative chat ids)
+BULK_PER_SECOND = 30.0  # "for bulk notifications" not more than about 30 messages a second; not replies
 SEND_ATTEMPTS = 8
 APOLOGY_INTERVAL = 600.0  # seconds: at most one "database down" apology per chat in this time
 
@@ -129,12 +134,38 @@ def reply_texts(reply: Reply) -> list[str]:
     return split_text("\n\n".join(parts), TEXT_LIMIT)
 
 
+class Pacer:
+    """At most `per_second` calls a second, spaced evenly, in the order they come.
+
+    The bot-wide pace of bulk messages. Our own rather than a second Bot with PTB's AIORateLimiter:
+    that Bot would need its own connection pool, initialize() and shutdown() wherever the channel is
+    built, and aiolimiter reads the event loop's clock, so a test could only check it against the wall
+    clock. This is the per-chat pacing's idea, on the channel's own (injectable) clock and sleep.
+    """
+
+    def __init__(self, per_second: float, clock: Callable[[], float],
+                 sleep: Callable[[float], Awaitable[None]]) -> None:
+        self.interval = 1.0 / per_second
+        self.clock = clock
+        self.sleep = sleep
+        self._next = -math.inf
+
+    async def wait(self) -> None:
+        """Take the next free slot (before any await, so no lock is needed) and wait until it comes."""
+        now = self.clock()
+        slot = max(now, self._next)
+        self._next = slot + self.interval
+        if slot > now:
+            await self.sleep(slot - now)
+
+
 class TelegramChannel:
     """Receives updates (webhook or polling), records them, answers each once, per chat in order."""
 
     def __init__(self, engine: QueueingHandler, store: Store, bot: Bot, secret_token: str | None,
                  translate: Callable[..., str], per_chat_interval: float = PER_CHAT_INTERVAL,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, desk: StaffDesk | None = None) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, desk: StaffDesk | None = None,
+                 clock: Callable[[], float] = time.monotonic, bulk_per_second: float = BULK_PER_SECOND) -> None:
         self.engine = engine
         # Replies and handoff messages go through the outbox: queued with their cause, sent once.
         self.outbound = Outbound(store, {CHANNEL: self})
@@ -145,6 +176,10 @@ class TelegramChannel:
         self.secret_token = secret_token
         self.per_chat_interval = per_chat_interval
         self.sleep = sleep
+        self.clock = clock
+        # Only broadcasts (outbox payloads marked BULK) wait for the bot-wide pace: replies to a
+        # person's own message, handoff and interpreter messages go at once, paced per chat only.
+        self.bulk_pacer = Pacer(bulk_per_second, clock, sleep)
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._in_flight: set[int] = set()
         self._last_sent: dict[int, float] = {}
@@ -307,26 +342,31 @@ class TelegramChannel:
         return update_id is not None
 
     async def deliver(self, address: str, payload: dict[str, Any]) -> None:
-        """The outbox's transport: one stored reply or handoff message to one chat."""
+        """The outbox's transport: one stored reply, handoff message or announcement to one chat."""
         reply = reply_from_payload(payload)
         texts = reply_texts(reply)
         markup = keyboard(reply)
+        bulk = bool(payload.get(BULK))
         for index, text in enumerate(texts):
-            await self.send(int(address), text, markup if index == len(texts) - 1 else None)
+            await self.send(int(address), text, markup if index == len(texts) - 1 else None, bulk=bulk)
 
     # ----- outbound ----------------------------------------------------------------------------
 
-    async def send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        """Send one message, paced per chat, retrying after RetryAfter and network errors."""
-        loop = asyncio.get_running_loop()
-        wait = self._last_sent.get(chat_id, -1e9) + self.per_chat_interval - loop.time()
+    async def send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
+                   bulk: bool = False) -> None:
+        """Send one message, paced per chat (and bot-wide if `bulk`), retrying after RetryAfter and
+        network errors."""
+        interval = self.per_chat_interval if chat_id > 0 else max(self.per_chat_interval, GROUP_INTERVAL)
+        wait = self._last_sent.get(chat_id, -math.inf) + interval - self.clock()
         if wait > 0:
             await self.sleep(wait)
+        if bulk:
+            await self.bulk_pacer.wait()
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup,
                                             disable_web_page_preview=True)
-                self._last_sent[chat_id] = loop.time()
+                self._last_sent[chat_id] = self.clock()
                 return
             except RetryAfter as exc:
                 with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
@@ -371,15 +411,17 @@ class TelegramNotConfigured(RuntimeError):
 
 
 def bot_from_environment(need_secret: bool, api_url: str = "https://api.telegram.org/bot") -> tuple[Bot, str | None]:
-    """The Bot (with PTB's overall rate limiter) and the webhook secret, from environment variables only."""
-    from telegram.ext import AIORateLimiter, ExtBot
+    """The Bot and the webhook secret, from environment variables only.
 
+    The Bot has no rate limiter of its own: Telegram's ~30 messages a second are for bulk notifications,
+    not for replies to people's own messages, so a limiter on every send would cap replies at 30 a second
+    per process. TelegramChannel paces instead: every chat (1 a second, a group 20 a minute), bulk
+    messages (announcements) bot-wide at ~30 a second per process, and it waits out RetryAfter.
+    """
     token = os.environ.get(TOKEN_ENV)
     if not token:
         raise TelegramNotConfigured(f"set {TOKEN_ENV} to the bot token from @BotFather")
     secret = os.environ.get(SECRET_ENV)
     if need_secret and not secret:
         raise TelegramNotConfigured(f"set {SECRET_ENV} (1-256 characters A-Z a-z 0-9 _ -) for the webhook")
-    # Overall 30 messages/s and 20/min per group; per-chat pacing and retries are TelegramChannel's.
-    limiter: AIORateLimiter = AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0)
-    return ExtBot(token, base_url=api_url, rate_limiter=limiter), secret
+    return Bot(token, base_url=api_url), secret
