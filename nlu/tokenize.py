@@ -19,8 +19,9 @@ from typing import Any
 
 from nlu.uzbek import cyrillic_to_latin
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # loading a pipeline
 _pipelines: dict[str, Callable[[str], list[str]]] = {}
+_in_use: dict[str, threading.Lock] = {}  # calling one: MeCab and the CRF models are not re-entrant
 
 
 def _release() -> None:
@@ -119,6 +120,7 @@ def tokenizer_for(lang: str) -> Callable[[str], list[str]]:
         if lang not in _pipelines:
             try:
                 _pipelines[lang] = _FACTORIES[lang]()
+                _in_use[lang] = threading.Lock()
             except ImportError as exc:
                 raise TokenizerUnavailable(f"tokenizer for {lang} cannot load: {exc}") from exc
         return _pipelines[lang]
@@ -139,7 +141,10 @@ def tokens(text: str, lang: str) -> list[str]:
     """Lower-cased word tokens of `text` read as `lang`, punctuation dropped."""
     # NFKC folds full-width letters and digits, but it splits Thai SARA AM (ำ), so Thai gets NFC.
     normalised = unicodedata.normalize("NFC" if lang == "th" else "NFKC", text)
-    words = [t.casefold() for t in tokenizer_for(lang)(normalised) if t.strip()]
+    tokenize = tokenizer_for(lang)
+    with _in_use[lang]:
+        found = tokenize(normalised)
+    words = [t.casefold() for t in found if t.strip()]
     words = [w for w in words if not _PUNCT.match(w)]
     if lang == "vi":
         # pyvi joins compounds ("đăng ký"); people typing without diacritics defeat it, so the

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from nlu.classifier import CardClassifier, Ranked
 from nlu.danger import DangerDetector, DangerHit
 from nlu.langid import LANGUAGES, Detection, detect
-from nlu.tokenize import tokenizer_for
+from nlu.tokenize import tokens
 
 
 @dataclass(frozen=True)
@@ -48,24 +47,22 @@ class Understander:
     def __init__(self, classifier: CardClassifier, danger: DangerDetector) -> None:
         self.classifier = classifier
         self.danger = danger
-        # The sentence encoder and some tokenizers (MeCab, CRF models) are not re-entrant: one
-        # message at a time per process, warm-up included.
-        self._lock = threading.Lock()
 
     def read(self, text: str, hint: str | None = None, lang: str | None = None) -> Reading:
         """Read `text`; `lang` forces the language (an explicit choice), `hint` only tips the balance."""
         detection = detect(text, hint)
         if lang is not None and lang != detection.lang:
             detection = Detection(lang, 1.0, detection.script, "forced")
-        with self._lock:
-            ranking = self.classifier.rank(text, detection.lang)
+        # No lock around the whole reading: the encoder is re-entrant and each language's tokenizer holds
+        # its own lock (MeCab and the CRF models are not), so a message the lexical layer answers alone is
+        # not queued behind another message's encoding.
+        ranking = self.classifier.rank(text, detection.lang)
         return Reading(text=text, detection=detection, danger=self.danger.check(text), ranking=ranking)
 
     def warm_up(self) -> None:
         """Load every language's tokenizer and the encoder (about 3 s), so that no person's first
         message waits for them."""
-        with self._lock:
-            for lang in LANGUAGES:
-                tokenizer_for(lang)("warm-up")  # some load their dictionaries on first use
-            if self.classifier.encoder is not None:
-                self.classifier.encoder.encode(["warm-up"])
+        for lang in LANGUAGES:
+            tokens("warm-up", lang)  # some tokenizers load their dictionaries on first use
+        if self.classifier.encoder is not None:
+            self.classifier.encoder.encode(["warm-up"])

@@ -1,15 +1,21 @@
-"""The lexical fast path skips the sentence encoder only when the bot would answer from the lexical ranking."""
+"""The lexical fast path skips the sentence encoder only when the bot would answer from the lexical ranking,
+and does not queue behind another message's encoding."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from bot.runtime import load_content
+from bot.config import LANGUAGES
+from bot.runtime import load_classifier, load_content
 from nlu.classifier import FastPath
+from nlu.danger import DangerDetector
 from nlu.encoders import NoEncoder
 from nlu.fitting import fit
+from nlu.understand import Reading, Understander
 from tests.conftest import settings_for
 
 
@@ -48,3 +54,52 @@ def test_rank_calls_the_encoder_only_when_the_lexical_layer_is_not_sure(tmp_path
     assert model.rank(text, lang)[0].label == label and encoder.texts == []
     model.fast_path = FastPath(floor=0.0, margin=0.0, answer={lang: 1.0})  # no lexical ranking reaches 1.0
     assert model.rank(text, lang)[0].label == label and encoder.texts == [text]
+
+
+def test_a_lexical_answer_does_not_wait_for_another_message_being_encoded(tmp_path: Path) -> None:
+    examples = load_content(settings_for(tmp_path, tmp_path)).training_examples()[::4]
+    model = fit(examples, NoEncoder())
+    encoding, release = threading.Event(), threading.Event()
+
+    class HeldEncoder(NoEncoder):
+        """Holds an encoding until the test releases it, as a long message would."""
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            encoding.set()
+            release.wait(10)
+            return super().encode(texts)
+
+    model.encoder = HeldEncoder()
+    model.fast_path = FastPath(floor=0.0, margin=0.0, answer={"en": 1.0})  # English always encodes, Korean never
+    reader = Understander(model, DangerDetector({}))
+    english = next(text for text, _, lang in examples if lang == "en")
+    korean, korean_label = next((text, label) for text, label, lang in examples if lang == "ko")
+    slow = threading.Thread(target=reader.read, args=(english,), kwargs={"lang": "en"})
+    slow.start()
+    try:
+        assert encoding.wait(10)
+        readings: list[Reading] = []
+        fast = threading.Thread(target=lambda: readings.append(reader.read(korean, lang="ko")))
+        fast.start()
+        fast.join(5)
+        assert not fast.is_alive(), "the lexical answer waited for the other message's encoding"
+        assert readings[0].ranking[0].label == korean_label
+    finally:
+        release.set()
+        slow.join(10)
+
+
+def test_concurrent_readings_match_one_at_a_time(model_dir: Path, tmp_path: Path) -> None:
+    """Tokenizers that are not re-entrant (MeCab, CRF models) keep their own locks and the encoder needs
+    none: eight threads reading all nine languages at once rank exactly as one thread does."""
+    config = settings_for(tmp_path, model_dir)
+    classifier = load_classifier(config)
+    classifier.fast_path = FastPath()  # every message through the sentence encoder too
+    reader = Understander(classifier, DangerDetector({}))
+    examples = load_content(config).training_examples()
+    texts = [text for lang in LANGUAGES for text in [t for t, _, lg in examples if lg == lang][:12]]
+    alone = {text: [r.label for r in reader.read(text).ranking[:3]] for text in texts}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = dict(zip(texts, pool.map(lambda text: [r.label for r in reader.read(text).ranking[:3]],
+                                            texts * 3)))
+    assert together == alone
