@@ -28,6 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -91,16 +92,19 @@ class Run:
 class Load:
     """Servers, the stand-in Bot API, and the traffic."""
 
-    def __init__(self, urls: list[str], api: FakeTelegramApi) -> None:
+    def __init__(self, urls: list[str], api: FakeTelegramApi, people: int = 0) -> None:
         self.urls = itertools.cycle(urls)
         self.api = api
         self.questions = _questions()
         self.random = random.Random(7)
-        self.chat = itertools.count(700_000_000)
+        # people = 0: every message from someone new (first contact: consent notice, a new row). Otherwise
+        # that many people take turns, as in a day's conversations, each asking again long after their reply.
+        self.chat: Iterator[int] = (itertools.cycle(range(700_000_000, 700_000_000 + people)) if people
+                                    else itertools.count(700_000_000))
         self.update = itertools.count(1)
-        # When each chat's first reply arrived, read from api.sent once: scanning the whole list on every
+        # When replies arrived in each chat, read from api.sent once: scanning the whole list on every
         # poll of every waiter would spend the cores the servers are measured on.
-        self._arrived: dict[int, float] = {}
+        self._arrived: dict[int, list[float]] = {}
         self._read = 0
 
     def _telegram(self, text: str) -> tuple[int, dict[str, Any]]:
@@ -129,7 +133,7 @@ class Load:
                                              headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
                 if response.status_code != 200:
                     raise RuntimeError(response.status_code)
-                arrived = await self._reply_for(chat, started + 30)
+                arrived = await self._reply_for(chat, started, started + 30)
                 run.latencies_ms.append((arrived - started) * 1000)
             else:
                 response = await client.post(url + "/webhooks/kakao", json=self._kakao(text))
@@ -141,14 +145,16 @@ class Load:
         finally:
             run.sent += 1
 
-    async def _reply_for(self, chat: int, deadline: float) -> float:
+    async def _reply_for(self, chat: int, started: float, deadline: float) -> float:
         while time.monotonic() < deadline:
             with self.api._lock:
                 for message in self.api.sent[self._read:]:
-                    self._arrived.setdefault(message["chat_id"], float(message["at"]))
+                    self._arrived.setdefault(message["chat_id"], []).append(float(message["at"]))
                 self._read = len(self.api.sent)
-            if chat in self._arrived:
-                return self._arrived.pop(chat)
+            # The first message after this question was sent; earlier ones answered the person's last question.
+            arrivals = [at for at in self._arrived.pop(chat, []) if at >= started]
+            if arrivals:
+                return arrivals[0]
             await asyncio.sleep(0.002)
         raise TimeoutError("no reply")
 
@@ -233,6 +239,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--soak", type=float, default=0, help="seconds of steady load for the memory soak (600 = 10 min)")
+    parser.add_argument("--people", type=int, default=0,
+                        help="0: every message from a new person; N: N people take turns (returning people)")
     parser.add_argument("--encoder", choices=["config", "none"], default="config",
                         help="none: lexical NLU only, to measure everything but the sentence encoder")
     parser.add_argument("--out", default=str(ROOT / "docs" / "load-bench.md"))
@@ -256,7 +264,7 @@ def main() -> None:
         if args.encoder == "none":
             env = _lexical_model(env)
         servers = _start_servers(args.servers, env)
-        load = Load([u for _p, u in servers], api)
+        load = Load([u for _p, u in servers], api, args.people)
         try:
             asyncio.run(load.every_language(len(servers)))  # warm-up
             asyncio.run(load.closed_loop(5, 4))
@@ -290,7 +298,8 @@ def main() -> None:
          GOALS["RSS growth over soak"]),
     ]
     encoder = ", encoder none (lexical NLU only)" if args.encoder == "none" else ""
-    table = [f"Load benchmark: {args.db}, {args.servers} server process(es){encoder}, {os.cpu_count()} cores, "
+    people = f"{args.people} people taking turns" if args.people else "every message from a new person"
+    table = [f"Load benchmark: {args.db}, {args.servers} server process(es){encoder}, {people}, {os.cpu_count()} cores, "
              f"{args.seconds:g} s per phase", "",
              "| measure | result | goal |", "|---|---|---|"]
     table += [f"| {name} | {value} | {goal} |" for name, value, goal in rows]
@@ -298,7 +307,7 @@ def main() -> None:
     print(text)
     out = Path(args.out)
     previous = out.read_text(encoding="utf-8") if out.exists() else "# Load benchmark\n"
-    flag = " --encoder none" if args.encoder == "none" else ""
+    flag = (" --encoder none" if args.encoder == "none" else "") + (f" --people {args.people}" if args.people else "")
     marker = f"<!-- {args.db} x{args.servers}{flag.replace(' --', ' ')} -->"
     section = f"{marker}\n{text}\n\nCommand: `.venv/bin/python -m bench.load_bench --db {args.db} --servers {args.servers}" \
               f"{flag}{' --soak %g' % args.soak if args.soak else ''}`\n{marker}"
