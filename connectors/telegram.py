@@ -159,6 +159,33 @@ class Pacer:
             await self.sleep(slot - now)
 
 
+class RecentTimes:
+    """When something last happened in each chat, forgetting chats after `keep` seconds: a server that
+    runs for months meets millions of chats, and only the last few seconds (minutes) matter."""
+
+    def __init__(self, keep: float, start_pruning_at: int = 4096) -> None:
+        self.keep = keep
+        self._times: dict[int, float] = {}
+        self._floor = start_pruning_at
+        self._prune_at = start_pruning_at
+
+    def __len__(self) -> int:
+        return len(self._times)
+
+    def get(self, chat_id: int) -> float:
+        """When it last happened in this chat (minus infinity: never, or too long ago to matter)."""
+        return self._times.get(chat_id, -math.inf)
+
+    def mark(self, chat_id: int, now: float) -> None:
+        """It happened now; now and then forget every chat older than `keep` (amortised: the bound doubles
+        with what is left, so pruning never runs on every call)."""
+        self._times[chat_id] = now
+        if len(self._times) > self._prune_at:
+            cutoff = now - self.keep
+            self._times = {chat: at for chat, at in self._times.items() if at >= cutoff}
+            self._prune_at = max(self._floor, 2 * len(self._times))
+
+
 class TelegramChannel:
     """Receives updates (webhook or polling), records them, answers each once, per chat in order."""
 
@@ -180,11 +207,12 @@ class TelegramChannel:
         # Only broadcasts (outbox payloads marked BULK) wait for the bot-wide pace: replies to a
         # person's own message, handoff and interpreter messages go at once, paced per chat only.
         self.bulk_pacer = Pacer(bulk_per_second, clock, sleep)
-        self._chat_locks: dict[str, asyncio.Lock] = {}
+        # A chat's lock lives while it has updates scheduled (counted), so the table holds only busy chats.
+        self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._in_flight: set[int] = set()
-        self._last_sent: dict[int, float] = {}
+        self._last_sent = RecentTimes(keep=max(per_chat_interval, GROUP_INTERVAL))
         self._tasks: set[asyncio.Task[None]] = set()
-        self._apologised: dict[int, float] = {}
+        self._apologised = RecentTimes(keep=APOLOGY_INTERVAL)
 
     # ----- inbound -----------------------------------------------------------------------------
 
@@ -222,9 +250,9 @@ class TelegramChannel:
             return
         chat_id = int(payload["chat_id"])
         now = asyncio.get_running_loop().time()
-        if now - self._apologised.get(chat_id, -1e9) < APOLOGY_INTERVAL:
+        if now - self._apologised.get(chat_id) < APOLOGY_INTERVAL:
             return  # Telegram's retries must not become a stream of apologies
-        self._apologised[chat_id] = now
+        self._apologised.mark(chat_id, now)
         incoming = Incoming(CHANNEL, str(payload["user_id"]), str(payload.get("text", "")), payload.get("language_code"))
         reply = self.engine.fallback_reply(incoming, M.DATABASE_DOWN)
         try:
@@ -277,9 +305,10 @@ class TelegramChannel:
     def _schedule(self, update_id: int, chat_key: str, payload: dict[str, Any]) -> None:
         # Tasks start in arrival order and the per-chat lock is FIFO: one chat is answered in order,
         # different chats in parallel.
-        lock = self._chat_locks.setdefault(chat_key, asyncio.Lock())
+        lock, scheduled = self._chat_locks.get(chat_key, (asyncio.Lock(), 0))
+        self._chat_locks[chat_key] = (lock, scheduled + 1)
         self._in_flight.add(update_id)
-        task = asyncio.ensure_future(self._process_locked(lock, update_id, payload))
+        task = asyncio.ensure_future(self._process_locked(chat_key, lock, update_id, payload))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -288,7 +317,7 @@ class TelegramChannel:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _process_locked(self, lock: asyncio.Lock, update_id: int, payload: dict[str, Any]) -> None:
+    async def _process_locked(self, chat_key: str, lock: asyncio.Lock, update_id: int, payload: dict[str, Any]) -> None:
         try:
             async with lock:
                 try:
@@ -301,6 +330,11 @@ class TelegramChannel:
                     await asyncio.to_thread(self.store.finish_update, CHANNEL, update_id)
         finally:
             self._in_flight.discard(update_id)
+            _same_lock, scheduled = self._chat_locks[chat_key]
+            if scheduled > 1:
+                self._chat_locks[chat_key] = (lock, scheduled - 1)
+            else:  # nobody holds or waits for it: the chat's next update starts a new lock
+                del self._chat_locks[chat_key]
 
     async def process(self, payload: dict[str, Any], update_id: int | None = None) -> bool:
         """Answer one recorded update; True when the engine already marked it done, in the same
@@ -357,7 +391,7 @@ class TelegramChannel:
         """Send one message, paced per chat (and bot-wide if `bulk`), retrying after RetryAfter and
         network errors."""
         interval = self.per_chat_interval if chat_id > 0 else max(self.per_chat_interval, GROUP_INTERVAL)
-        wait = self._last_sent.get(chat_id, -math.inf) + interval - self.clock()
+        wait = self._last_sent.get(chat_id) + interval - self.clock()
         if wait > 0:
             await self.sleep(wait)
         if bulk:
@@ -366,7 +400,7 @@ class TelegramChannel:
             try:
                 await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup,
                                             disable_web_page_preview=True)
-                self._last_sent[chat_id] = self.clock()
+                self._last_sent.mark(chat_id, self.clock())
                 return
             except RetryAfter as exc:
                 with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta

@@ -156,7 +156,9 @@ def test_one_chat_is_answered_in_order(harness: Harness) -> None:
         await harness.channel.accept(update("start.json"))
         await harness.channel.accept(update("message.json"))
         await harness.channel.accept(update("callback.json"))
+        assert len(harness.channel._chat_locks) == 1  # one lock for the chat's three updates
         await harness.channel.drain()
+        assert harness.channel._chat_locks == {}  # and gone once they are answered: only busy chats are kept
 
     run(scenario())
     texts = [m["text"] for m in harness.request.messages()]

@@ -13,7 +13,7 @@ from telegram.request import RequestData
 from bot import announcements
 from bot.dialogue import Incoming
 from bot.runtime import Runtime
-from connectors.telegram import BULK_PER_SECOND, GROUP_INTERVAL, TelegramChannel, bot_from_environment
+from connectors.telegram import BULK_PER_SECOND, GROUP_INTERVAL, RecentTimes, TelegramChannel, bot_from_environment
 from tests.fake_telegram_api import FakeTelegramApi
 from tests.test_telegram import SECRET, OfflineRequest, update
 
@@ -165,3 +165,12 @@ def test_the_bot_from_the_environment_has_no_overall_limiter(monkeypatch: pytest
 
         asyncio.run(send())
         assert api.to(42) == ["hi"]
+
+
+def test_send_times_forget_chats_that_no_longer_need_pacing() -> None:
+    times = RecentTimes(keep=3.0, start_pruning_at=100)
+    for chat in range(100_000):  # a long-running server meets many chats, each once
+        times.mark(chat, chat / 1000)  # a thousand new chats a second
+    assert len(times) <= 2 * 3_000 + 100  # about the last 3 seconds' chats, not all 100,000
+    assert times.get(99_999) == 99.999  # recent chats are still paced
+    assert times.get(0) == float("-inf")  # long-gone chats count as never
