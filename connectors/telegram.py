@@ -330,7 +330,7 @@ class TelegramChannel:
                     await asyncio.to_thread(self.store.finish_update, CHANNEL, update_id)
         finally:
             self._in_flight.discard(update_id)
-            _same_lock, scheduled = self._chat_locks[chat_key]
+            scheduled = self._chat_locks[chat_key][1]
             if scheduled > 1:
                 self._chat_locks[chat_key] = (lock, scheduled - 1)
             else:  # nobody holds or waits for it: the chat's next update starts a new lock

@@ -114,13 +114,16 @@ _FACTORIES: dict[str, Callable[[], Callable[[str], list[str]]]] = {
 
 def tokenizer_for(lang: str) -> Callable[[str], list[str]]:
     """The tokenizer of one language, loaded on first use (pyvi and PyThaiNLP take ~1 s)."""
+    loaded = _pipelines.get(lang)
+    if loaded is not None:  # every message asks: no lock once loaded (a dict read is atomic)
+        return loaded
     if lang not in _FACTORIES:
         raise ValueError(f"no tokenizer for language {lang!r}")
     with _lock:
         if lang not in _pipelines:
             try:
+                _in_use[lang] = threading.Lock()  # before the pipeline: a reader that finds it finds its lock
                 _pipelines[lang] = _FACTORIES[lang]()
-                _in_use[lang] = threading.Lock()
             except ImportError as exc:
                 raise TokenizerUnavailable(f"tokenizer for {lang} cannot load: {exc}") from exc
         return _pipelines[lang]
