@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,27 @@ def _cpu_seconds(pid: int) -> float:
     """User plus system CPU time of one process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _sample_rss(pids: list[int], samples: list[float], stop: threading.Event) -> None:
+    while not stop.wait(60):
+        samples.append(sum(_rss_mb(pid) for pid in pids))
+
+
+def _log_problems(logs: Path) -> str:
+    """How many warnings and errors the servers logged, and the most frequent kind: a reply can arrive in
+    time and still hide a fault (a message spooled, a send retried)."""
+    kinds: dict[str, int] = {}
+    for path in logs.glob("server-*.log"):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            parts = line.split(" ", 4)
+            if len(parts) == 5 and parts[2] in ("WARNING", "ERROR", "CRITICAL"):
+                kind = f"{parts[2]} {parts[3]} {parts[4][:60]}"
+                kinds[kind] = kinds.get(kind, 0) + 1
+    if not kinds:
+        return "0"
+    worst = max(kinds, key=kinds.__getitem__)
+    return f"{sum(kinds.values())} (most: {kinds[worst]} x `{worst}`)"
 
 
 def _rss_mb(pid: int) -> float:
@@ -210,12 +232,13 @@ def _lexical_model(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def _start_servers(count: int, env: dict[str, str]) -> list[tuple[subprocess.Popen[bytes], str]]:
+def _start_servers(count: int, env: dict[str, str], logs: Path) -> list[tuple[subprocess.Popen[bytes], str]]:
     servers = []
-    for _ in range(count):
+    for n in range(count):
         port = _free_port()
-        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(logs / f"server-{n}.log", "wb") as log:  # the child keeps its own copy of the descriptor
+            process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1",
+                                        "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         servers.append((process, f"http://127.0.0.1:{port}"))
     for process, url in servers:
         deadline = time.monotonic() + 180
@@ -249,6 +272,7 @@ def main() -> None:
         raise SystemExit("several servers share a PostgreSQL database: use --db postgresql")
 
     work = Path(tempfile.mkdtemp(prefix="newcomer-load-"))
+    print(f"servers log to {work}", file=sys.stderr)
     cluster = None
     if args.db == "postgresql":
         cluster = PgCluster()
@@ -263,7 +287,7 @@ def main() -> None:
                "NEWCOMER_TELEGRAM_TOKEN": "123456:LOAD", "NEWCOMER_TELEGRAM_WEBHOOK_SECRET": SECRET}
         if args.encoder == "none":
             env = _lexical_model(env)
-        servers = _start_servers(args.servers, env)
+        servers = _start_servers(args.servers, env, work)
         load = Load([u for _p, u in servers], api, args.people)
         try:
             asyncio.run(load.every_language(len(servers)))  # warm-up
@@ -274,9 +298,16 @@ def main() -> None:
             cpu_per_message = (sum(_cpu_seconds(p.pid) for p, _u in servers) - cpu_start) / max(1, peak.sent) * 1000
             steady = asyncio.run(load.open_loop(args.seconds, args.rate))
             soak_growth = None
+            soak_minutes: list[float] = []
             if args.soak:
                 before = sum(_rss_mb(p.pid) for p, _u in servers)
+                # A sample each minute tells steady growth (a leak) from caches filling up to their bounds.
+                stop = threading.Event()
+                sampler = threading.Thread(target=_sample_rss, args=([p.pid for p, _u in servers], soak_minutes, stop))
+                sampler.start()
                 asyncio.run(load.open_loop(args.soak, min(args.rate, max(1.0, peak.rate() * 0.5))))
+                stop.set()
+                sampler.join()
                 soak_growth = (sum(_rss_mb(p.pid) for p, _u in servers) - before) / before * 100
             rss_end = sum(_rss_mb(p.pid) for p, _u in servers)
         finally:
@@ -293,10 +324,13 @@ def main() -> None:
         (f"p50 at {args.rate:g} msg/s (ms)", f"{steady.pct(0.5):.0f}", GOALS["p50 at 50 msg/s (ms)"]),
         (f"p99 at {args.rate:g} msg/s (ms)", f"{steady.pct(0.99):.0f}", GOALS["p99 at 50 msg/s (ms)"]),
         (f"errors at {args.rate:g} msg/s", f"{steady.errors} of {steady.sent}", "0"),
+        ("server warnings and errors", _log_problems(work), ""),
         ("resident memory, all servers (MB)", f"{rss_start:.0f} -> {rss_end:.0f}", ""),
         ("RSS growth over soak", "not run" if soak_growth is None else f"{soak_growth:.1f} % over {args.soak:g} s",
          GOALS["RSS growth over soak"]),
     ]
+    if soak_minutes:
+        rows.append(("resident memory each soak minute (MB)", ", ".join(f"{mb:.0f}" for mb in soak_minutes), ""))
     encoder = ", encoder none (lexical NLU only)" if args.encoder == "none" else ""
     people = f"{args.people} people taking turns" if args.people else "every message from a new person"
     table = [f"Load benchmark: {args.db}, {args.servers} server process(es){encoder}, {people}, {os.cpu_count()} cores, "
