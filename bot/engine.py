@@ -28,7 +28,7 @@ from bot.privacy import pseudonym
 from bot.spool import Spool
 from bot.store import Store
 from nlu.langid import detect
-from nlu.understand import Reader, Reading
+from nlu.understand import Reader, Reading, with_hint
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,15 @@ class Turn:
     incoming: Incoming
     tag: str
     reply: Reply
+    early: EarlyReading | None = None
+
+
+@dataclass(frozen=True)
+class EarlyReading:
+    """The message as read before its transaction, and the language hint it was read with."""
+
+    hint: str | None
+    reading: Reading
 
 
 def _plain(text: str) -> str:
@@ -161,12 +170,16 @@ class Engine:
             self.content = self.live.current()  # edited answers take effect without a restart
         if incoming.update_id is not None:
             queue_key = str(incoming.update_id)
+        # Reading is most of a turn's CPU (the encoder: tens of milliseconds on a busy machine), so it is
+        # done before the transaction and no database lock waits for it: SQLite lets one transaction
+        # write at a time, PostgreSQL holds the rows it locked.
+        early = self._read_early(incoming)
         with self.store.session() as session:
             if incoming.update_id is not None and self._already_done(session, incoming):
                 return Reply(language=self.settings.default_language, action="info")
             user, is_new = self.store.user(session, key, incoming.channel)
             tag = user.language or self._hint(incoming.lang_hint) or self.settings.default_language
-            turn = Turn(session, user, incoming, tag, Reply(language=tag, action="info"))
+            turn = Turn(session, user, incoming, tag, Reply(language=tag, action="info"), early)
             self._respond(turn, is_new)
             if queue_key is not None:
                 self._queue_reply(turn, queue_key)
@@ -175,6 +188,26 @@ class Engine:
         crashpoint("engine_committed")
         log.info("reply on %s: %s %s (%s)", incoming.channel, turn.reply.action, turn.reply.card or "-", turn.tag)
         return turn.reply
+
+    def _read_early(self, incoming: Incoming) -> EarlyReading | None:
+        """The reading of a message that will probably need one, with the channel's hint; the person's saved
+        language is only known inside the transaction (see _reading)."""
+        text = incoming.text.strip()
+        if not text or text.startswith("/") or len(text) > self.settings.dialogue.max_message_chars:
+            return None
+        hint = self._hint(incoming.lang_hint)
+        return EarlyReading(hint, self.nlu.read(text, hint=hint))
+
+    def _reading(self, turn: Turn, text: str) -> Reading:
+        """The message's reading with the person's own language as the hint, reusing the early reading
+        unless that hint changes which language the message is read in."""
+        hint = turn.user.language or self._hint(turn.incoming.lang_hint)
+        early = turn.early
+        if early is not None and early.reading.text == text:
+            reading = early.reading if early.hint == hint else with_hint(early.reading, hint)
+            if reading is not None:
+                return reading
+        return self.nlu.read(text, hint=hint)
 
     def _respond(self, turn: Turn, is_new: bool) -> None:
         text = turn.incoming.text.strip()
@@ -249,7 +282,7 @@ class Engine:
     # ----- conversation ------------------------------------------------------------------------
 
     def _converse(self, turn: Turn, text: str, is_new: bool) -> None:
-        reading = self.nlu.read(text, hint=turn.user.language or self._hint(turn.incoming.lang_hint))
+        reading = self._reading(turn, text)
         turn.tag = self._reply_tag(turn, reading)
         turn.reply.language = turn.tag
         decision = decide(reading, self.settings.nlu.thresholds)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from nlu.classifier import CardClassifier, Ranked
@@ -24,6 +24,13 @@ class Reading:
     def lang(self) -> str:
         """The detected language code (uz for both Uzbek scripts)."""
         return self.detection.lang
+
+
+def with_hint(reading: Reading, hint: str | None) -> Reading | None:
+    """`reading` under another language hint, or None when the hint changes the language, which the ranking
+    depends on: language ID takes microseconds, ranking milliseconds."""
+    detection = detect(reading.text, hint)
+    return replace(reading, detection=detection) if detection.lang == reading.detection.lang else None
 
 
 class Reader(Protocol):

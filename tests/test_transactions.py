@@ -1,0 +1,91 @@
+"""A message is read before its transaction starts, so no database lock waits for the NLU."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from bot.dialogue import Incoming
+from bot.models import User
+from bot.runtime import Runtime
+from bot.store import Store
+from nlu.understand import Reading, with_hint
+
+
+class _WritesWhileReading:
+    """The real reader, but each reading first waits for another thread to write to the database."""
+
+    def __init__(self, inner: Any, store: Store) -> None:
+        self.inner = inner
+        self.store = store
+        self.danger = inner.danger
+        self.writes_waited: list[bool] = []
+        self.writers: list[threading.Thread] = []
+
+    def read(self, text: str, hint: str | None = None, lang: str | None = None) -> Reading:
+        written = threading.Event()
+
+        def write() -> None:
+            with self.store.session() as session:
+                session.add(User(key=f"w-{len(self.writes_waited)}", channel="web", last_cards=[], misses=0,
+                                 unhelpful=0))
+            written.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        self.writers.append(writer)  # joined after the turn: inside its transaction it would wait forever
+        self.writes_waited.append(not written.wait(3))
+        return self.inner.read(text, hint=hint, lang=lang)
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_message_is_read_before_its_transaction_takes_the_database(runtime: Runtime) -> None:
+    probe = _WritesWhileReading(runtime.engine.nlu, runtime.store)
+    runtime.engine.nlu = probe
+    reply = runtime.engine.handle(Incoming("web", "someone-new", "my boss did not pay my wages"))
+    for writer in probe.writers:
+        writer.join()
+    assert reply.card == "labor.unpaid-wages"
+    assert probe.writes_waited == [False]  # read once, and another thread could write meanwhile
+
+
+def test_a_saved_language_rereads_only_when_it_changes_the_language(runtime: Runtime) -> None:
+    nlu = runtime.engine.nlu
+    russian = nlu.read("Я потерял карту, что делать?", hint="ru")
+    again = with_hint(russian, "ko")
+    assert again is not None and again.ranking is russian.ranking and again.lang == "ru"
+    short = nlu.read("ok", hint="vi")
+    assert short.lang == "vi"
+    assert with_hint(short, "th") is None  # the hint decides this one: it must be ranked as Thai
+
+
+class _CountingReader:
+    """The real reader, noting the hint of every reading."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.danger = inner.danger
+        self.hints: list[str | None] = []
+
+    def read(self, text: str, hint: str | None = None, lang: str | None = None) -> Reading:
+        self.hints.append(hint)
+        return self.inner.read(text, hint=hint, lang=lang)
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+
+def test_a_saved_language_costs_a_second_reading_only_when_it_changes_the_language(runtime: Runtime) -> None:
+    engine = runtime.engine
+    engine.handle(Incoming("web", "reader", "/lang th"))
+    counting = _CountingReader(engine.nlu)
+    engine.nlu = counting
+    engine.handle(Incoming("web", "reader", "ok", "en"))
+    assert counting.hints == ["en", "th"]  # the saved language decides what "ok" is written in
+    engine.handle(Incoming("web", "reader", "Я потерял карту, что делать?", "en"))
+    assert counting.hints == ["en", "th", "en"]  # Russian either way: the first reading stands
