@@ -76,7 +76,7 @@ KOREAN_ROMAN = _words(
     sajangnim sajang hoesa wolgeup toejikgeum bohom boheom geongangboheom byeongwon yakguk gyeongchal
     pyeonuijeom chingu jigeum oneul naeil eoje dwaeyo doeyo dwae sipeoyo sipeo halsu imnida ieyo
     sillyehamnida joesonghamnida mianhamnida mianhae ajumma ajeossi eonni unni oppa hyeong nuna
-    jumin senteo bija chulipguk sinchung singo sseoyo haejuseyo dowajuseyo dowa juseyo
+    jumin senteo bija chulipguk sinchung singo sseoyo haejuseyo dowajuseyo dowa juseyo gayo gaseyo
     """
 )
 
@@ -135,7 +135,7 @@ UZBEK_LATIN = _words(
     tashakkur tarjimon soliq maktab maktabga boshpana turar joy chiqindi axlat farzand farzandim
     shartnoma guvohnoma guvohnomasi boshliq ishdan uyim aka uka kun yil odam savol javob tushundim mayli
     xo'p xop emas edi ekan ariza idora ijara haqi haqida to'g'risida togrisida bo'yicha boyicha keyin
-    oldin zarur tibbiy kasal
+    oldin zarur tibbiy kasal tushunarli bo'pti bopti qalaysiz
     """
 )
 
@@ -155,7 +155,7 @@ UZBEK_CYRILLIC_WORDS = _words(
     таржимон солик мактаб мактабга бошпана турар жой чикинди ахлат фарзанд фарзандим шартнома
     гувохнома гувохномаси бошлик ишдан уйим ака ука кун йил одам савол жавоб тушундим майли хоп эмас
     эди экан ариза идора ижара хаки хакида тугрисида буйича кейин олдин зарур тиббий
-    арзон киммат уйга тушунмаяпман биласизми касал
+    арзон киммат уйга тушунмаяпман биласизми касал тушунарли бопти калайсиз
     """
 )
 
@@ -231,11 +231,11 @@ PLACE_NAMES = _words(
 # of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.
 KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
 
-# Chat words: English chat abbreviations; Vietnamese chat spellings (ad: the admin
+# Chat words: English chat abbreviations and yes/no replies (nope, yep); Vietnamese chat spellings (ad: the admin
 # addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em; uk, ukm: ừ, yes); Uzbek ha (yes,
 # shared with Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
 CHAT_WORDS = {
-    "en": frozenset("nvm idk btw omg asap np tbh imo brb".split()),
+    "en": frozenset("nvm idk btw omg asap np tbh imo brb nope yep yeah yup nah".split()),
     "vi": frozenset("ad nhiu mn bt ae uk ukm".split()),
     "uz": frozenset("ha".split()),
     "ne": frozenset("nepali nepal nepalma".split()),
