@@ -18,6 +18,7 @@ from nlu.lexicons import (
     ENGLISH_TOPIC,
     KOREAN_GRAMMAR,
     KOREAN_ROMAN,
+    KOREAN_ROMAN_TERMS,
     MASH,
     NEUTRAL_LATIN,
     PHRASES,
@@ -179,6 +180,9 @@ _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
 
 def _latin_votes(words: list[str]) -> Votes:
     votes: Votes = {}
+    # As for Hangul words (_word_weight): without a Korean predicate or question word, a Korean noun is a
+    # term borrowed into another language's sentence and counts half.
+    korean_term = 1.0 if any(w in KOREAN_ROMAN and w not in KOREAN_ROMAN_TERMS for w in words) else 0.5
     index = 0
     while index < len(words):
         word = words[index]
@@ -190,6 +194,9 @@ def _latin_votes(words: list[str]) -> Votes:
         index += 1
         if index == len(words) and word in _SENTENCE_FINAL:
             votes[_SENTENCE_FINAL[word]] = votes.get(_SENTENCE_FINAL[word], 0.0) + 1.0
+            continue
+        if word in KOREAN_ROMAN_TERMS:
+            votes["ko"] = votes.get("ko", 0.0) + korean_term
             continue
         if _split_vote(votes, word, _LATIN_LEXICONS):
             continue

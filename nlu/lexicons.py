@@ -80,6 +80,17 @@ KOREAN_ROMAN = _words(
     """
 )
 
+# The romanised Korean nouns of the lists above that every language's chat borrows ("jumin deungnok how",
+# "jumin deungnok qayerda", "ARC ko lagi chulipguk"): like a Hangul noun, they say Korean only with a
+# Korean predicate or question word beside them, and count half otherwise.
+KOREAN_ROMAN_TERMS = _words(
+    """
+    oegugin wegugin deungnok deungnokjeung hangugeo hangukmal hanguk saram sajangnim sajang hoesa wolgeup
+    toejikgeum bohom boheom geongangboheom byeongwon yakguk gyeongchal pyeonuijeom chingu jumin senteo bija
+    chulipguk sinchung singo
+    """
+)
+
 # Common romanised Nepali words, with the chat spellings (x for chh, v for bh, k for ke); hai is the
 # softening particle ("thik cha hai", "dhanyabad hai"), shared with Vietnamese hai (two).
 NEPALI_ROMAN = _words(
