@@ -66,11 +66,21 @@ _VI_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ") | frozenset(
 )
 # A Vietnamese syllable written without marks: onset, vowel nucleus, final. English words rarely fit
 # ("bus", "card", "phone" do not), romanised Nepali and Uzbek words (many syllables) almost never.
-_VI_SYLLABLE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-    r"(?:uye|uya|oai|oay|oeo|uoi|uou|ươi|ieu|yeu|uay|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uy|ye|[aeiouy])"
-    r"(?:ng|nh|ch|[cmnpt])?"
+_VI_ONSET = r"ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx]"
+_VI_NUCLEI = "uye uya oai oay oeo uoi uou ươi ieu yeu uay ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uy ye a e i o u y"
+_VI_FINAL = r"ng|nh|ch|[cmnpt]"
+_VI_SYLLABLE = re.compile(f"(?:{_VI_ONSET})?(?:{_VI_NUCLEI.replace(' ', '|')})(?:{_VI_FINAL})?")
+# The same syllable typed in Telex with the input method off ("ddawng kys", "truws", "khoong bieets"):
+# dd for đ, a vowel doubled or followed by w for its mark (aa â, aw ă, ee ê, oo ô, ow ơ, uw ư, uow ươ), and a
+# tone key s f r x j after the vowel or at the end. English has the marks ("soon", "down") but seldom a tone
+# key after them, so only a word with both, or with dd, counts.
+_TELEX_NUCLEI = ("aa aw ee oo ow uw aau aay eeu iee ieeu yee yeeu ooi owi uoo uooi uow uwow uowi uwowi uowu "
+                 "uwowu uwa uwi uwu uaa uaay oaw uee uyee")
+_VI_TELEX = re.compile(
+    f"(?:dd(?:{_VI_NUCLEI.replace(' ', '|')})|(?:dd|{_VI_ONSET})?(?:{_TELEX_NUCLEI.replace(' ', '|')}))"
+    f"(?:[sfrxj](?:{_VI_FINAL})|(?:{_VI_FINAL})?[sfrxj]?)"
 )
+_TELEX_KEYED = re.compile(f"^dd|[sfrxj](?:{_VI_FINAL})?$")
 # Uzbek Latin: o' and g' (with any apostrophe look-alike), and q not followed by u.
 _UZ_LATIN_MARK = re.compile(r"[og]'[a-z]|q(?!u)")
 
@@ -174,6 +184,7 @@ _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("ne", lambda w: bool(ENDINGS["ne"].fullmatch(w)), 0.7),
     ("ko", lambda w: bool(ENDINGS["ko"].fullmatch(w)), 0.7),
     ("uz", lambda w: bool(ENDINGS["uz"].fullmatch(w) or UZBEK_LATIN_VERB.fullmatch(w)), 0.7),
+    ("vi", lambda w: bool(_TELEX_KEYED.search(w) and _VI_TELEX.fullmatch(w)), 1.0),
     ("vi", lambda w: len(w) <= 7 and bool(_VI_SYLLABLE.fullmatch(w)), 0.4),
 )
 

@@ -10,7 +10,8 @@ def _words(block: str) -> frozenset[str]:
 
 
 # Frequent English function and chat words. They are votes against the romanised lists, so an English
-# sentence is not taken for Vietnamese or Nepali because of "to", "an" or "ma".
+# sentence is not taken for Vietnamese or Nepali because of "to", "an" or "ma", nor for Vietnamese typed
+# in Telex because of a word with its marks (keeps, meets, down, soon).
 ENGLISH_COMMON = _words(
     """
     the a an and or but if so to of in on at by for from with without about into over under after before
@@ -23,6 +24,7 @@ ENGLISH_COMMON = _words(
     make pay work working where's anyone someone something anything
     one two three today tomorrow yesterday week month year now then than too pls plz u r ur bye good
     morning night evening afternoon sorry hii hiya gm ty tysm tks thnx pls day days
+    see soon keep keeps meet meets down own away
     """
 )
 
@@ -37,7 +39,7 @@ ENGLISH_TOPIC = _words(
     shelter ambulance injury injured accident divorce marriage married wedding daycare kindergarten
     licence license registration address renewal extension discrimination racism counselling counseling
     train subway station supervisor manager coworker layoff fired
-    center centre office card phone number hours open closed lost bus stop
+    center centre office card phone number hours open closed lost bus stop room rooms door law laws
     """
 )
 
