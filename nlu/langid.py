@@ -35,8 +35,9 @@ from nlu.lexicons import (
 )
 
 LANGUAGES = ("ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru")
-_WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`][^\W\d_]+)*", re.UNICODE)
-_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`"})
+# Uzbek o' and g' are typed with whatever apostrophe a keyboard has: ' ’ ‘ ʻ ʼ ` and the acute accent ´.
+_WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`´][^\W\d_]+)*", re.UNICODE)
+_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`´"})
 _UZ_CYRILLIC_LETTERS = set("ўқғҳЎҚҒҲ")
 _UZ_PLAIN = str.maketrans("ўқғҳ", "укгх")
 # An all-capitals short word (ARC, KIIP, ID, SIM) is a borrowed term in every language.

@@ -148,7 +148,7 @@ UZBEK_LATIN = _words(
     tashakkur tarjimon soliq maktab maktabga boshpana turar joy chiqindi axlat farzand farzandim
     shartnoma guvohnoma guvohnomasi boshliq ishdan uyim aka uka kun yil odam savol javob tushundim mayli
     xo'p xop emas edi ekan ariza idora ijara haqi haqida to'g'risida togrisida bo'yicha boyicha keyin
-    oldin zarur tibbiy kasal tushunarli bo'pti bopti qalaysiz
+    oldin zarur tibbiy kasal tushunarli bo'pti bopti qalaysiz bo'ladimi boladimi orqali tarjima
     """
 )
 
@@ -168,7 +168,7 @@ UZBEK_CYRILLIC_WORDS = _words(
     таржимон солик мактаб мактабга бошпана турар жой чикинди ахлат фарзанд фарзандим шартнома
     гувохнома гувохномаси бошлик ишдан уйим ака ука кун йил одам савол жавоб тушундим майли хоп эмас
     эди экан ариза идора ижара хаки хакида тугрисида буйича кейин олдин зарур тиббий
-    арзон киммат уйга тушунмаяпман биласизми касал тушунарли бопти калайсиз
+    арзон киммат уйга тушунмаяпман биласизми касал тушунарли бопти калайсиз буладими оркали таржима
     """
 )
 
@@ -207,6 +207,7 @@ ENDINGS: dict[str, re.Pattern[str]] = {
     "ko": re.compile(r"\w{2,}(?:eoyo|seyo|nida|haeyo|hae|jwo|kkayo|ieyo|yeyo|neyo|deyo|geyo|eumyeon)$"),
     "uz": re.compile(
         r"\w{2,}(?:moqchi\w*|mokchi\w*|yapti\w*|yapman|yapsiz|ingiz|ingizni|larni|larga|lardan|larim\w*|"
+        r"lari(?:ga|ni|da|dan|ning)|"
         r"dagi|dimi|ganman|ishni|ishga|sizmi|manmi|misiz)$"
     ),
     "uz-Cyrl": re.compile(
@@ -258,7 +259,8 @@ CHAT_WORDS = {
 UZBEK_LATIN_VERB = re.compile(r"\w{2,}(?:(?:[bklmnprstz]|sh)di[mk]?|ma(?:di[mk]?|gan\w*|ydi|yman)|yman|ymiz|amiz)")
 
 # Uzbek suffixes no Russian word ends in: intention -мокчи, continuous -япти/-мокда, -ганман, 2nd person
-# -ингиз, plural and possessive case forms, question -сизми/-манми, -чилик, -гача, verbal noun -иш
+# -ингиз, plural and possessive case forms (-ларни, -ларига: Russian's словари has no case ending after it),
+# question -сизми/-манми, -чилик, -гача, verbal noun -иш
 # (Russian's -ишь keeps its ь) and -лаш/-раш (ишлаш, сўраш: stems in -ла/-ра; карандаш is not one),
 # past -ди/-дим/-дик and ablative -дан after a consonant (Russian has a vowel, ж or з there: иди, жди,
 # гвозди, видим, ходим, садик, чемодан, создан), present -йман/-ймиз/-амиз and negative -мади/-маган/
@@ -266,6 +268,7 @@ UZBEK_LATIN_VERB = re.compile(r"\w{2,}(?:(?:[bklmnprstz]|sh)di[mk]?|ma(?:di[mk]?
 # and -ади, -ми, also end Russian words (сзади, пойми) and stay weak votes.
 UZBEK_CYRILLIC_SURE = re.compile(
     r"\w{2,}(?:мокчи\w*|мокда\w*|япти\w*|япман|япсиз|ганман|ганмиз|ингиз\w*|ларни|ларга|лардан|ларим\w*|"
+    r"лари(?:га|ни|да|дан|нинг)|"
     r"(?<!дол)лар|сизми|манми|сиз|гача|даги|дими|ишни|ишга|чилик\w*|иш|[лр]аш|[бклмнпрстш]д(?:и[мк]?|ан)|"
     r"им(?:ни|га|да|дан|из\w*)|йман|ймиз|амиз|ма(?:ди[мк]?|ган\w*|йди|йман))"
 )
