@@ -40,6 +40,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`´][^\W\d_]+)*", re.UNICODE)
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`´"})
 _UZ_CYRILLIC_LETTERS = set("ўқғҳЎҚҒҲ")
 _UZ_PLAIN = str.maketrans("ўқғҳ", "укгх")
+# A visa or form code (E-9, e9, F-2-7, D-10) is a term of every language; lower-cased, its letter read as a
+# word ("e" is Vietnamese em).
+_CODE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,2}-?\d[\w-]*")
 # An all-capitals short word (ARC, KIIP, ID, SIM) is a borrowed term in every language.
 _ACRONYM = re.compile(r"[A-Z]{1,5}")
 
@@ -300,7 +303,7 @@ def _latin_words(text: str) -> list[str]:
     """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok", local place names and
     keyboard mash left out."""
     words = []
-    for word in _WORD.findall(unicodedata.normalize("NFC", text)):
+    for word in _WORD.findall(_CODE.sub(" ", unicodedata.normalize("NFC", text))):
         if char_script(word[0]) != "Latn" or _ACRONYM.fullmatch(word):
             continue
         plain = word.casefold().translate(_APOSTROPHES)
