@@ -43,6 +43,12 @@ _UZ_PLAIN = str.maketrans("ўқғҳ", "укгх")
 # A visa or form code (E-9, e9, F-2-7, D-10) is a term of every language; lower-cased, its letter read as a
 # word ("e" is Vietnamese em).
 _CODE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,2}-?\d[\w-]*")
+# An Uzbek case ending written apart after a term that cannot take it joined ("KIIP ga", "E-9 dan",
+# "플러스센터 da", "최저임금 ни"): after an acronym, a number or a Hangul word. Counted as an Uzbek word and
+# taken out, so Vietnamese "ga" (station) or "da" does not read it.
+_UZ_CASE_APART = re.compile(
+    r"(?<=[A-Z0-9\uac00-\ud7a3])[\s-]+(?:dagi|dan|da|gacha|ga|ning|ni|даги|дан|да|гача|га|нинг|ни)(?![^\W\d_]|['’‘ʻʼ`´])"
+)
 # An all-capitals short word (ARC, KIIP, ID, SIM) is a borrowed term in every language.
 _ACRONYM = re.compile(r"[A-Z]{1,5}")
 
@@ -321,8 +327,11 @@ _REASONS = {"en": "english", "vi": "vietnamese", "uz": "uzbek-latin", "ne": "rom
 
 
 def _latin(text: str, hint: str | None) -> Detection:
+    text, apart = _UZ_CASE_APART.subn(" ", text)
     words = _latin_words(text)
     votes = _latin_votes(words)
+    if apart:
+        votes["uz"] = votes.get("uz", 0.0) + apart
     if len(words) <= 1 and hint and max((v for lang, v in votes.items() if lang != "en"), default=0.0) < 1.0:
         # One word ("ok", "hello") says little: the conversation's language wins.
         return Detection(hint, 0.5, "Latn", "too-short-use-hint")
@@ -342,10 +351,11 @@ def _latin(text: str, hint: str | None) -> Detection:
     # on words first: more of its words than of any of the three.
     if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) + sure.get(lang, 0.0) for lang in _MODELLED):
         return Detection(romanised, round(votes[romanised] / total, 3), "Latn", _REASONS[romanised])
-    if not words or (hint and total <= _HINT_PRIOR):
+    if not (words or apart) or (hint and total <= _HINT_PRIOR):
         # Nothing but the character model's guess ("jkjk", names): the conversation's language wins.
         return Detection(hint or "en", 0.5 if hint else 0.0, "Latn", "no-evidence-use-hint")
-    scores = {lang: votes.get(lang, 0.0) + model_weight * prob for lang, prob in probabilities.items()}
+    scores = {lang: votes.get(lang, 0.0) + model_weight * prob
+              for lang, prob in (probabilities or dict.fromkeys(_MODELLED, 0.0)).items()}
     lang = max(scores, key=lambda key: scores[key])
     return Detection(lang, round(scores[lang] / sum(scores.values()), 3), "Latn", _REASONS[lang])
 
@@ -379,8 +389,11 @@ _RUSSIAN_PRIOR = 0.7
 
 
 def _cyrillic(text: str, hint: str | None) -> Detection:
+    text, apart = _UZ_CASE_APART.subn(" ", text)
     words = [w.casefold() for w in _WORD.findall(text) if char_script(w[0]) == "Cyrl"]
     votes = _cyrillic_votes(words)
+    if apart:
+        votes["uz"] = votes.get("uz", 0.0) + apart
     if len(words) == 1:
         votes["ru"] = votes.get("ru", 0.0) + _RUSSIAN_PRIOR
     if hint in ("uz", "ru"):
