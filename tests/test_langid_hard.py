@@ -3,7 +3,8 @@ Vietnamese without marks, Uzbek in both scripts with Russian loanwords, Russian 
 romanised Korean and Nepali, English with typos. Each of its four batches was written before it was
 measured; the rules before it reached 97.5 % without a hint. The fourth (198 messages) is phone-typed
 English with romanised Korean terms, Vietnamese with partial or telex-typed marks, Uzbek with every
-apostrophe look-alike or none and Cyrillic Uzbek on a Russian keyboard, with Russian and Nepali near-misses."""
+apostrophe look-alike or none and Cyrillic Uzbek on a Russian keyboard, with Russian and Nepali near-misses;
+the rules of the time read 193 of them right (97.5 %)."""
 
 from __future__ import annotations
 
