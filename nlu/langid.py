@@ -18,6 +18,7 @@ from nlu.lexicons import (
     ENGLISH_TOPIC,
     KOREAN_GRAMMAR,
     KOREAN_ROMAN,
+    KOREAN_ROMAN_TERMS,
     MASH,
     NEUTRAL_LATIN,
     PHRASES,
@@ -34,10 +35,20 @@ from nlu.lexicons import (
 )
 
 LANGUAGES = ("ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru")
-_WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`][^\W\d_]+)*", re.UNICODE)
-_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`"})
+# Uzbek o' and g' are typed with whatever apostrophe a keyboard has: ' ’ ‘ ʻ ʼ ` and the acute accent ´.
+_WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`´][^\W\d_]+)*", re.UNICODE)
+_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`´"})
 _UZ_CYRILLIC_LETTERS = set("ўқғҳЎҚҒҲ")
 _UZ_PLAIN = str.maketrans("ўқғҳ", "укгх")
+# A visa or form code (E-9, e9, F-2-7, D-10) is a term of every language; lower-cased, its letter read as a
+# word ("e" is Vietnamese em).
+_CODE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,2}-?\d[\w-]*")
+# An Uzbek case ending written apart after a term that cannot take it joined ("KIIP ga", "E-9 dan",
+# "플러스센터 da", "최저임금 ни"): after an acronym, a number or a Hangul word. Counted as an Uzbek word and
+# taken out, so Vietnamese "ga" (station) or "da" does not read it.
+_UZ_CASE_APART = re.compile(
+    r"(?<=[A-Z0-9\uac00-\ud7a3])[\s-]+(?:dagi|dan|da|gacha|ga|ning|ni|даги|дан|да|гача|га|нинг|ни)(?![^\W\d_]|['’‘ʻʼ`´])"
+)
 # An all-capitals short word (ARC, KIIP, ID, SIM) is a borrowed term in every language.
 _ACRONYM = re.compile(r"[A-Z]{1,5}")
 
@@ -65,11 +76,21 @@ _VI_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ") | frozenset(
 )
 # A Vietnamese syllable written without marks: onset, vowel nucleus, final. English words rarely fit
 # ("bus", "card", "phone" do not), romanised Nepali and Uzbek words (many syllables) almost never.
-_VI_SYLLABLE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-    r"(?:uye|uya|oai|oay|oeo|uoi|uou|ươi|ieu|yeu|uay|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uy|ye|[aeiouy])"
-    r"(?:ng|nh|ch|[cmnpt])?"
+_VI_ONSET = r"ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx]"
+_VI_NUCLEI = "uye uya oai oay oeo uoi uou ươi ieu yeu uay ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uy ye a e i o u y"
+_VI_FINAL = r"ng|nh|ch|[cmnpt]"
+_VI_SYLLABLE = re.compile(f"(?:{_VI_ONSET})?(?:{_VI_NUCLEI.replace(' ', '|')})(?:{_VI_FINAL})?")
+# The same syllable typed in Telex with the input method off ("ddawng kys", "truws", "khoong bieets"):
+# dd for đ, a vowel doubled or followed by w for its mark (aa â, aw ă, ee ê, oo ô, ow ơ, uw ư, uow ươ), and a
+# tone key s f r x j after the vowel or at the end. English has the marks ("soon", "down") but seldom a tone
+# key after them, so only a word with both, or with dd, counts.
+_TELEX_NUCLEI = ("aa aw ee oo ow uw aau aay eeu iee ieeu yee yeeu ooi owi uoo uooi uow uwow uowi uwowi uowu "
+                 "uwowu uwa uwi uwu uaa uaay oaw uee uyee")
+_VI_TELEX = re.compile(
+    f"(?:dd(?:{_VI_NUCLEI.replace(' ', '|')})|(?:dd|{_VI_ONSET})?(?:{_TELEX_NUCLEI.replace(' ', '|')}))"
+    f"(?:[sfrxj](?:{_VI_FINAL})|(?:{_VI_FINAL})?[sfrxj]?)"
 )
+_TELEX_KEYED = re.compile(f"^dd|[sfrxj](?:{_VI_FINAL})?$")
 # Uzbek Latin: o' and g' (with any apostrophe look-alike), and q not followed by u.
 _UZ_LATIN_MARK = re.compile(r"[og]'[a-z]|q(?!u)")
 
@@ -173,12 +194,16 @@ _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("ne", lambda w: bool(ENDINGS["ne"].fullmatch(w)), 0.7),
     ("ko", lambda w: bool(ENDINGS["ko"].fullmatch(w)), 0.7),
     ("uz", lambda w: bool(ENDINGS["uz"].fullmatch(w) or UZBEK_LATIN_VERB.fullmatch(w)), 0.7),
+    ("vi", lambda w: bool(_TELEX_KEYED.search(w) and _VI_TELEX.fullmatch(w)), 1.0),
     ("vi", lambda w: len(w) <= 7 and bool(_VI_SYLLABLE.fullmatch(w)), 0.4),
 )
 
 
 def _latin_votes(words: list[str]) -> Votes:
     votes: Votes = {}
+    # As for Hangul words (_word_weight): without a Korean predicate or question word, a Korean noun is a
+    # term borrowed into another language's sentence and counts half.
+    korean_term = 1.0 if any(w in KOREAN_ROMAN and w not in KOREAN_ROMAN_TERMS for w in words) else 0.5
     index = 0
     while index < len(words):
         word = words[index]
@@ -190,6 +215,9 @@ def _latin_votes(words: list[str]) -> Votes:
         index += 1
         if index == len(words) and word in _SENTENCE_FINAL:
             votes[_SENTENCE_FINAL[word]] = votes.get(_SENTENCE_FINAL[word], 0.0) + 1.0
+            continue
+        if word in KOREAN_ROMAN_TERMS:
+            votes["ko"] = votes.get("ko", 0.0) + korean_term
             continue
         if _split_vote(votes, word, _LATIN_LEXICONS):
             continue
@@ -281,7 +309,7 @@ def _latin_words(text: str) -> list[str]:
     """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok", local place names and
     keyboard mash left out."""
     words = []
-    for word in _WORD.findall(unicodedata.normalize("NFC", text)):
+    for word in _WORD.findall(_CODE.sub(" ", unicodedata.normalize("NFC", text))):
         if char_script(word[0]) != "Latn" or _ACRONYM.fullmatch(word):
             continue
         plain = word.casefold().translate(_APOSTROPHES)
@@ -299,8 +327,11 @@ _REASONS = {"en": "english", "vi": "vietnamese", "uz": "uzbek-latin", "ne": "rom
 
 
 def _latin(text: str, hint: str | None) -> Detection:
+    text, apart = _UZ_CASE_APART.subn(" ", text)
     words = _latin_words(text)
     votes = _latin_votes(words)
+    if apart:
+        votes["uz"] = votes.get("uz", 0.0) + apart
     if len(words) <= 1 and hint and max((v for lang, v in votes.items() if lang != "en"), default=0.0) < 1.0:
         # One word ("ok", "hello") says little: the conversation's language wins.
         return Detection(hint, 0.5, "Latn", "too-short-use-hint")
@@ -320,10 +351,11 @@ def _latin(text: str, hint: str | None) -> Detection:
     # on words first: more of its words than of any of the three.
     if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) + sure.get(lang, 0.0) for lang in _MODELLED):
         return Detection(romanised, round(votes[romanised] / total, 3), "Latn", _REASONS[romanised])
-    if not words or (hint and total <= _HINT_PRIOR):
+    if not (words or apart) or (hint and total <= _HINT_PRIOR):
         # Nothing but the character model's guess ("jkjk", names): the conversation's language wins.
         return Detection(hint or "en", 0.5 if hint else 0.0, "Latn", "no-evidence-use-hint")
-    scores = {lang: votes.get(lang, 0.0) + model_weight * prob for lang, prob in probabilities.items()}
+    scores = {lang: votes.get(lang, 0.0) + model_weight * prob
+              for lang, prob in (probabilities or dict.fromkeys(_MODELLED, 0.0)).items()}
     lang = max(scores, key=lambda key: scores[key])
     return Detection(lang, round(scores[lang] / sum(scores.values()), 3), "Latn", _REASONS[lang])
 
@@ -357,8 +389,11 @@ _RUSSIAN_PRIOR = 0.7
 
 
 def _cyrillic(text: str, hint: str | None) -> Detection:
+    text, apart = _UZ_CASE_APART.subn(" ", text)
     words = [w.casefold() for w in _WORD.findall(text) if char_script(w[0]) == "Cyrl"]
     votes = _cyrillic_votes(words)
+    if apart:
+        votes["uz"] = votes.get("uz", 0.0) + apart
     if len(words) == 1:
         votes["ru"] = votes.get("ru", 0.0) + _RUSSIAN_PRIOR
     if hint in ("uz", "ru"):

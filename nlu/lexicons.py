@@ -10,7 +10,8 @@ def _words(block: str) -> frozenset[str]:
 
 
 # Frequent English function and chat words. They are votes against the romanised lists, so an English
-# sentence is not taken for Vietnamese or Nepali because of "to", "an" or "ma".
+# sentence is not taken for Vietnamese or Nepali because of "to", "an" or "ma", nor for Vietnamese typed
+# in Telex because of a word with its marks (keeps, meets, down, soon).
 ENGLISH_COMMON = _words(
     """
     the a an and or but if so to of in on at by for from with without about into over under after before
@@ -23,6 +24,7 @@ ENGLISH_COMMON = _words(
     make pay work working where's anyone someone something anything
     one two three today tomorrow yesterday week month year now then than too pls plz u r ur bye good
     morning night evening afternoon sorry hii hiya gm ty tysm tks thnx pls day days
+    see soon keep keeps meet meets down own away
     """
 )
 
@@ -37,7 +39,7 @@ ENGLISH_TOPIC = _words(
     shelter ambulance injury injured accident divorce marriage married wedding daycare kindergarten
     licence license registration address renewal extension discrimination racism counselling counseling
     train subway station supervisor manager coworker layoff fired
-    center centre office card phone number hours open closed lost bus stop
+    center centre office card phone number hours open closed lost bus stop room rooms door law laws
     """
 )
 
@@ -76,7 +78,18 @@ KOREAN_ROMAN = _words(
     sajangnim sajang hoesa wolgeup toejikgeum bohom boheom geongangboheom byeongwon yakguk gyeongchal
     pyeonuijeom chingu jigeum oneul naeil eoje dwaeyo doeyo dwae sipeoyo sipeo halsu imnida ieyo
     sillyehamnida joesonghamnida mianhamnida mianhae ajumma ajeossi eonni unni oppa hyeong nuna
-    jumin senteo bija chulipguk sinchung singo sseoyo haejuseyo dowajuseyo dowa juseyo
+    jumin senteo bija chulipguk sinchung singo sseoyo haejuseyo dowajuseyo dowa juseyo gayo gaseyo
+    """
+)
+
+# The romanised Korean nouns of the lists above that every language's chat borrows ("jumin deungnok how",
+# "jumin deungnok qayerda", "ARC ko lagi chulipguk"): like a Hangul noun, they say Korean only with a
+# Korean predicate or question word beside them, and count half otherwise.
+KOREAN_ROMAN_TERMS = _words(
+    """
+    oegugin wegugin deungnok deungnokjeung hangugeo hangukmal hanguk saram sajangnim sajang hoesa wolgeup
+    toejikgeum bohom boheom geongangboheom byeongwon yakguk gyeongchal pyeonuijeom chingu jumin senteo bija
+    chulipguk sinchung singo
     """
 )
 
@@ -135,7 +148,7 @@ UZBEK_LATIN = _words(
     tashakkur tarjimon soliq maktab maktabga boshpana turar joy chiqindi axlat farzand farzandim
     shartnoma guvohnoma guvohnomasi boshliq ishdan uyim aka uka kun yil odam savol javob tushundim mayli
     xo'p xop emas edi ekan ariza idora ijara haqi haqida to'g'risida togrisida bo'yicha boyicha keyin
-    oldin zarur tibbiy kasal
+    oldin zarur tibbiy kasal tushunarli bo'pti bopti qalaysiz bo'ladimi boladimi orqali tarjima
     """
 )
 
@@ -155,7 +168,7 @@ UZBEK_CYRILLIC_WORDS = _words(
     таржимон солик мактаб мактабга бошпана турар жой чикинди ахлат фарзанд фарзандим шартнома
     гувохнома гувохномаси бошлик ишдан уйим ака ука кун йил одам савол жавоб тушундим майли хоп эмас
     эди экан ариза идора ижара хаки хакида тугрисида буйича кейин олдин зарур тиббий
-    арзон киммат уйга тушунмаяпман биласизми касал
+    арзон киммат уйга тушунмаяпман биласизми касал тушунарли бопти калайсиз буладими оркали таржима
     """
 )
 
@@ -194,6 +207,7 @@ ENDINGS: dict[str, re.Pattern[str]] = {
     "ko": re.compile(r"\w{2,}(?:eoyo|seyo|nida|haeyo|hae|jwo|kkayo|ieyo|yeyo|neyo|deyo|geyo|eumyeon)$"),
     "uz": re.compile(
         r"\w{2,}(?:moqchi\w*|mokchi\w*|yapti\w*|yapman|yapsiz|ingiz|ingizni|larni|larga|lardan|larim\w*|"
+        r"lari(?:ga|ni|da|dan|ning)|"
         r"dagi|dimi|ganman|ishni|ishga|sizmi|manmi|misiz)$"
     ),
     "uz-Cyrl": re.compile(
@@ -231,11 +245,11 @@ PLACE_NAMES = _words(
 # of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.
 KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
 
-# Chat words: English chat abbreviations; Vietnamese chat spellings (ad: the admin
+# Chat words: English chat abbreviations and yes/no replies (nope, yep); Vietnamese chat spellings (ad: the admin
 # addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em; uk, ukm: ừ, yes); Uzbek ha (yes,
 # shared with Vietnamese hả); the Nepali name of the language and country ("ma nepali ho").
 CHAT_WORDS = {
-    "en": frozenset("nvm idk btw omg asap np tbh imo brb".split()),
+    "en": frozenset("nvm idk btw omg asap np tbh imo brb nope yep yeah yup nah".split()),
     "vi": frozenset("ad nhiu mn bt ae uk ukm".split()),
     "uz": frozenset("ha".split()),
     "ne": frozenset("nepali nepal nepalma".split()),
@@ -245,7 +259,8 @@ CHAT_WORDS = {
 UZBEK_LATIN_VERB = re.compile(r"\w{2,}(?:(?:[bklmnprstz]|sh)di[mk]?|ma(?:di[mk]?|gan\w*|ydi|yman)|yman|ymiz|amiz)")
 
 # Uzbek suffixes no Russian word ends in: intention -мокчи, continuous -япти/-мокда, -ганман, 2nd person
-# -ингиз, plural and possessive case forms, question -сизми/-манми, -чилик, -гача, verbal noun -иш
+# -ингиз, plural and possessive case forms (-ларни, -ларига: Russian's словари has no case ending after it),
+# question -сизми/-манми, -чилик, -гача, verbal noun -иш
 # (Russian's -ишь keeps its ь) and -лаш/-раш (ишлаш, сўраш: stems in -ла/-ра; карандаш is not one),
 # past -ди/-дим/-дик and ablative -дан after a consonant (Russian has a vowel, ж or з there: иди, жди,
 # гвозди, видим, ходим, садик, чемодан, создан), present -йман/-ймиз/-амиз and negative -мади/-маган/
@@ -253,6 +268,7 @@ UZBEK_LATIN_VERB = re.compile(r"\w{2,}(?:(?:[bklmnprstz]|sh)di[mk]?|ma(?:di[mk]?
 # and -ади, -ми, also end Russian words (сзади, пойми) and stay weak votes.
 UZBEK_CYRILLIC_SURE = re.compile(
     r"\w{2,}(?:мокчи\w*|мокда\w*|япти\w*|япман|япсиз|ганман|ганмиз|ингиз\w*|ларни|ларга|лардан|ларим\w*|"
+    r"лари(?:га|ни|да|дан|нинг)|"
     r"(?<!дол)лар|сизми|манми|сиз|гача|даги|дими|ишни|ишга|чилик\w*|иш|[лр]аш|[бклмнпрстш]д(?:и[мк]?|ан)|"
     r"им(?:ни|га|да|дан|из\w*)|йман|ймиз|амиз|ма(?:ди[мк]?|ган\w*|йди|йман))"
 )

@@ -1,7 +1,10 @@
 """Language ID on hard chat messages (tests/fixtures/langid_hard.jsonl): one-to-four words, mixed scripts,
 Vietnamese without marks, Uzbek in both scripts with Russian loanwords, Russian with Uzbek words,
-romanised Korean and Nepali, English with typos. Each of its three batches was written before it was
-measured; the rules before it reached 97.5 % without a hint."""
+romanised Korean and Nepali, English with typos. Each of its four batches was written before it was
+measured; the rules before it reached 97.5 % without a hint. The fourth (198 messages) is phone-typed
+English with romanised Korean terms, Vietnamese with partial or telex-typed marks, Uzbek with every
+apostrophe look-alike or none and Cyrillic Uzbek on a Russian keyboard, with Russian and Nepali near-misses;
+the rules of the time read 193 of them right (97.5 %)."""
 
 from __future__ import annotations
 
