@@ -20,6 +20,7 @@ from starlette.routing import Route
 from bot import messages as M
 from bot.dialogue import Incoming
 from bot.i18n import native_name
+from bot.memory import release_free_memory
 from bot.outbox import Outbound
 from bot.rollups import roll_up
 from connectors.base import MAX_USER_ID_CHARS, usable_user_id
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 HOUSEKEEPING_SECONDS = 5.0
+# How often freed memory is handed back to the system (a few milliseconds of one thread each time).
+TRIM_SECONDS = 30.0
 _PAGE = Path(__file__).resolve().parent / "web_page.html"
 
 
@@ -195,8 +198,12 @@ def create_app(runtime: Runtime) -> Starlette:
     async def housekeeping() -> None:
         # Offers nobody claimed are widened, queued cases offered when someone comes on duty, and
         # the outbox is retried, even in a process that receives no traffic.
+        trim_at = 0.0
         while not stop_housekeeping.is_set():
             try:
+                if (now := asyncio.get_running_loop().time()) >= trim_at:
+                    trim_at = now + TRIM_SECONDS
+                    await asyncio.to_thread(release_free_memory)
                 await asyncio.to_thread(runtime.engine.replay_spool)
                 await asyncio.to_thread(roll_up_days)
                 await asyncio.to_thread(runtime.handoff.tick)
