@@ -100,9 +100,9 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite writes one transaction at a time, and a thread that finds the file locked sleeps in
         # growing steps (up to 100 ms) before it looks again: this process's transactions queue here
-        # instead and go on the moment the one before them ends (docs/load-bench.md measures it).
-        # Re-entrant, so a read inside a transaction on the same thread still works. PostgreSQL locks
-        # rows, not the database.
+        # instead and go on the moment the one before them ends (measured only together with reading
+        # messages before their transaction, docs/load-bench.md). Re-entrant, so a read inside a
+        # transaction on the same thread still works. PostgreSQL locks rows, not the database.
         self._one_at_a_time: AbstractContextManager[object] = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext())
 
