@@ -19,7 +19,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 def release_free_memory() -> bool:
     """Return the free pages of every malloc arena to the system; False where malloc_trim does not exist."""
     # The servers' worker threads (the encoder, SQLite, numpy) free most of what they allocate, but glibc
-    # keeps freed pages in its arenas, and a soak's resident memory grew with them (docs/load-bench.md).
+    # keeps freed pages in its arenas. It gives back a few MB in a soak, not the growth (docs/load-bench.md).
     trim = _malloc_trim()
     if trim is None:
         return False
