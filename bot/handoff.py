@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import messages as M
@@ -181,12 +181,28 @@ class Handoff:
         now = self.clock()
         changed = 0
         with self.store.session() as session:
-            waiting = session.scalars(
-                select(Escalation).where(Escalation.status.in_(WAITING_STATUSES)).with_for_update(skip_locked=True)
-            ).all()
-            for escalation in waiting:
+            for escalation in session.scalars(self._due(session, now)).all():
                 changed += self._advance(session, escalation, now)
         return changed
+
+    def _due(self, session: Session, now: dt.datetime) -> Select[Escalation]:
+        """The waiting cases `_advance` would change now, found by the database. Out of hours nobody can
+        take a queued case, and hundreds may wait for the morning: loading them all every few seconds
+        cost tens of milliseconds a tick, growing with the queue, while the other turns waited for SQLite."""
+        offered_since = func.coalesce(Escalation.offered_at, Escalation.created_at)
+        due = [Escalation.created_at <= now - dt.timedelta(hours=self.settings.expire_after_hours)]
+        due += [(Escalation.status == "offered") & (Escalation.offer_level == level)
+                & (offered_since <= now - dt.timedelta(minutes=minutes))
+                for level, minutes in self._offer_timeouts().items()]
+        if any(self.calendar.on_duty(s.hours, now) for s in self._team(session)):
+            due.append(Escalation.status != "offered")  # anyone on duty takes a queued case (level 1)
+        return (select(Escalation).where(Escalation.status.in_(WAITING_STATUSES), or_(*due))
+                .with_for_update(skip_locked=True))
+
+    def _offer_timeouts(self) -> dict[int, int]:
+        """Minutes an offer waits at each level before the next; the last level waits until it expires."""
+        return {LEVEL_LANGUAGE: self.settings.claim_timeout_minutes,
+                LEVEL_EVERYONE: self.settings.widen_timeout_minutes}
 
     def _advance(self, session: Session, escalation: Escalation, now: dt.datetime) -> int:
         created = as_utc(escalation.created_at)
@@ -200,10 +216,8 @@ class Handoff:
                 self._offer(session, escalation, escalation.offer_level, now)
                 return 1
             return 0
-        timeouts = {LEVEL_LANGUAGE: self.settings.claim_timeout_minutes,
-                    LEVEL_EVERYONE: self.settings.widen_timeout_minutes}
         waited = now - as_utc(escalation.offered_at or created)
-        limit = timeouts.get(escalation.offer_level)
+        limit = self._offer_timeouts().get(escalation.offer_level)
         if limit is not None and waited >= dt.timedelta(minutes=limit):
             self._offer(session, escalation, escalation.offer_level + 1, now)
             return 1

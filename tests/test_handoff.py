@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from starlette.testclient import TestClient
 from telegram import Bot
 
@@ -269,6 +269,31 @@ def test_unclaimed_offers_widen_then_expire(rt: Runtime) -> None:
     rt.handoff.tick()
     [case] = escalations(rt.store)
     assert case.status == "expired" and case.address is None
+
+
+def test_a_tick_reads_only_the_cases_it_can_change(rt: Runtime) -> None:
+    """Out of hours the queue can grow for a whole weekend; the tick every few seconds must not read it all."""
+    clock = start(rt, NIGHT)
+    for n in range(12):
+        rt.engine.handle(_incoming("Мне нужен переводчик", user=f"tg-ru-{n}"))
+    assert {case.status for case in escalations(rt.store)} == {"open"}
+    loaded: list[int] = []
+
+    def count(target: Escalation, _context: Any) -> None:
+        loaded.append(target.id)
+
+    event.listen(Escalation, "load", count)
+    try:
+        assert rt.handoff.tick() == 0
+        assert loaded == []  # nobody on duty: no queued case can move, so none is read
+        clock.now = NEXT_MORNING
+        assert rt.handoff.tick() == 12 and len(loaded) == 12  # all offered in the morning
+        loaded.clear()
+        clock.advance(rt.config.settings.handoff.claim_timeout_minutes - 1)
+        assert rt.handoff.tick() == 0 and loaded == []  # offered, not yet due to widen
+    finally:
+        event.remove(Escalation, "load", count)
+    assert {case.status for case in escalations(rt.store)} == {"offered"}
 
 
 def _incoming(text: str, user: str = "tg-ru-1") -> Any:
