@@ -33,11 +33,13 @@ from nlu.lexicons import (
     UZBEK_LATIN_VERB,
     VIETNAMESE_PLAIN,
 )
+from nlu.uzbek import APOSTROPHES
 
 LANGUAGES = ("ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru")
-# Uzbek o' and g' are typed with whatever apostrophe a keyboard has: ' ’ ‘ ʻ ʼ ` and the acute accent ´.
-_WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`´][^\W\d_]+)*", re.UNICODE)
-_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`´"})
+# Uzbek o' and g' are typed with whatever apostrophe a keyboard has: ' ’ ‘ ʻ ʼ ` and the acute accent ´
+# (nlu.uzbek.APOSTROPHES, so transliteration reads the same ones).
+_WORD = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*", re.UNICODE)
+_APOSTROPHES = str.maketrans({c: "'" for c in APOSTROPHES})
 _UZ_CYRILLIC_LETTERS = set("ўқғҳЎҚҒҲ")
 _UZ_PLAIN = str.maketrans("ўқғҳ", "укгх")
 # A visa or form code (E-9, e9, F-2-7, D-10) is a term of every language; lower-cased, its letter read as a
@@ -47,7 +49,8 @@ _CODE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,2}-?\d[\w-]*")
 # "플러스센터 da", "최저임금 ни"): after an acronym, a number or a Hangul word. Counted as an Uzbek word and
 # taken out, so Vietnamese "ga" (station) or "da" does not read it.
 _UZ_CASE_APART = re.compile(
-    r"(?<=[A-Z0-9\uac00-\ud7a3])[\s-]+(?:dagi|dan|da|gacha|ga|ning|ni|даги|дан|да|гача|га|нинг|ни)(?![^\W\d_]|['’‘ʻʼ`´])"
+    r"(?<=[A-Z0-9\uac00-\ud7a3])[\s-]+(?:dagi|dan|da|gacha|ga|ning|ni|даги|дан|да|гача|га|нинг|ни)"
+    rf"(?![^\W\d_]|[{APOSTROPHES}])"
 )
 # An all-capitals short word (ARC, KIIP, ID, SIM) is a borrowed term in every language.
 _ACRONYM = re.compile(r"[A-Z]{1,5}")
