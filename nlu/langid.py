@@ -200,10 +200,13 @@ _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("vi", lambda w: bool(_TELEX_KEYED.search(w) and _VI_TELEX.fullmatch(w)), 1.0),
     ("vi", lambda w: len(w) <= 7 and bool(_VI_SYLLABLE.fullmatch(w)), 0.4),
 )
+_TOPIC_CLUE = 1  # the English topic nouns of the clues above
 
 
-def _latin_votes(words: list[str]) -> Votes:
+def _latin_votes(words: list[str]) -> tuple[Votes, float]:
+    """Word votes per language, and how much of the English vote is topic nouns (ENGLISH_TOPIC)."""
     votes: Votes = {}
+    nouns = 0.0
     # As for Hangul words (_word_weight): without a Korean predicate or question word, a Korean noun is a
     # term borrowed into another language's sentence and counts half.
     korean_term = 1.0 if any(w in KOREAN_ROMAN and w not in KOREAN_ROMAN_TERMS for w in words) else 0.5
@@ -224,11 +227,12 @@ def _latin_votes(words: list[str]) -> Votes:
             continue
         if _split_vote(votes, word, _LATIN_LEXICONS):
             continue
-        for lang, test, weight in _LATIN_CLUES:
+        for clue, (lang, test, weight) in enumerate(_LATIN_CLUES):
             if test(word):
                 votes[lang] = votes.get(lang, 0.0) + weight
+                nouns += weight if clue == _TOPIC_CLUE else 0.0
                 break
-    return votes
+    return votes, nouns
 
 
 # The character model: py3langid's naive Bayes over byte n-grams, restricted to en/vi/uz and read from
@@ -332,7 +336,7 @@ _REASONS = {"en": "english", "vi": "vietnamese", "uz": "uzbek-latin", "ne": "rom
 def _latin(text: str, hint: str | None) -> Detection:
     text, apart = _UZ_CASE_APART.subn(" ", text)
     words = _latin_words(text)
-    votes = _latin_votes(words)
+    votes, english_nouns = _latin_votes(words)
     if apart:
         votes["uz"] = votes.get("uz", 0.0) + apart
     if len(words) <= 1 and hint and max((v for lang, v in votes.items() if lang != "en"), default=0.0) < 1.0:
@@ -352,7 +356,12 @@ def _latin(text: str, hint: str | None) -> Detection:
     romanised = max(_ROMANISED, key=lambda lang: votes.get(lang, 0.0))
     # The character model below only chooses among en/vi/uz, so romanised Nepali or Korean must win
     # on words first: more of its words than of any of the three.
-    if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) + sure.get(lang, 0.0) for lang in _MODELLED):
+    # English topic nouns do not count against Nepali, whose chat borrows them ("company le passport rakhyo",
+    # "free korean class xa?"); they do against romanised Korean nouns, which English borrows ("jumin center
+    # phone number").
+    borrowed = {"en": english_nouns} if romanised == "ne" else {}
+    if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) + sure.get(lang, 0.0) - borrowed.get(lang, 0.0)
+                                       for lang in _MODELLED):
         return Detection(romanised, round(votes[romanised] / total, 3), "Latn", _REASONS[romanised])
     if not (words or apart) or (hint and total <= _HINT_PRIOR):
         # Nothing but the character model's guess ("jkjk", names): the conversation's language wins.

@@ -11,7 +11,9 @@ def _words(block: str) -> frozenset[str]:
 
 # Frequent English function and chat words. They are votes against the romanised lists, so an English
 # sentence is not taken for Vietnamese or Nepali because of "to", "an" or "ma", nor for Vietnamese typed
-# in Telex because of a word with its marks (keeps, meets, down, soon).
+# in Telex because of a word with its marks (keeps, meets, down, soon). Then the frequent verbs, adjectives
+# and adverbs of everyday questions (buy, cook, say, cheap, near, usually...) that other languages' chat seldom
+# borrows: the character model took short English questions made of them for Uzbek ("send parcel to ... price").
 ENGLISH_COMMON = _words(
     """
     the a an and or but if so to of in on at by for from with without about into over under after before
@@ -25,12 +27,25 @@ ENGLISH_COMMON = _words(
     one two three today tomorrow yesterday week month year now then than too pls plz u r ur bye good
     morning night evening afternoon sorry hii hiya gm ty tysm tks thnx pls day days
     see soon keep keeps meet meets down own away
+    buy bought sell sold cook say said says mean means use used using bring brought take taken took put stop
+    start started live living stay staying move moved moving opened close closing cost costs cheap cheaper
+    cheapest expensive near nearby best better great bad new old big small little short late early right wrong
+    sure fast slow easy hard possible safe usually really maybe never always ever often every each other another
+    same different enough next last first second around between through during until since while because though
+    although like likes liked look looking saw seen watch watching read write writing wrote speak speaking spoke
+    talk talking learn learning study studying teach understand think thought feel feeling felt try trying tried
+    let leave left wait waiting happen happened happens show told asked asking paid paying getting gets coming
+    came goes taking making made done having found finding losing kept hold drink eat eating sleep sleeping walk
+    drive driving ride playing play plays win won lose hurt hurts broke broken sick allowed able anywhere
+    everywhere somewhere nowhere everyone everybody nobody nothing everything yet ago later else either both few
+    less
     """
 )
 
-# The topics people ask the bot about, in English. Nepali, Vietnamese and Uzbek chat borrows such nouns
-# ("mero salary aayena"), so each is a weak vote; alone ("tax", "hotline") it still outweighs the
-# character model, which takes many short English nouns for Uzbek.
+# The topics people ask the bot about, in English, everyday nouns, and the verbs and adjectives that are
+# borrowed with them ("apply garne", "book vé", "free"). Nepali, Vietnamese and Uzbek chat borrows such words
+# ("mero salary aayena"), so each is a weak vote, and none counts against romanised Nepali; alone ("tax",
+# "hotline") it still outweighs the character model, which takes many short English nouns for Uzbek.
 ENGLISH_TOPIC = _words(
     """
     salary wage wages payslip overtime severance pension boss employer job jobs landlord tax taxes fine
@@ -40,6 +55,19 @@ ENGLISH_TOPIC = _words(
     licence license registration address renewal extension discrimination racism counselling counseling
     train subway station supervisor manager coworker layoff fired
     center centre office card phone number hours open closed lost bus stop room rooms door law laws
+    price prices food restaurant shop shops store market parcel package delivery order money cash account
+    accounts doctor doctors dentist hospital clinic medicine pharmacy school university student students
+    teacher class classes lesson lessons test exam certificate form forms document documents paper papers
+    application appointment passport contract company factory car cars taxi ticket tickets flight airport
+    weather rain snow umbrella game match team football soccer movie movies music songs joke jokes friend
+    friends family parents mother father people person woman women home house apartment water rice meat
+    chicken gym pool park church mosque temple holiday holidays weekend weekends time hour minute minutes
+    way problem problems question questions answer word words language english country city town area
+    street road place places website fee fees rent bill bills letter mail post refund receipt checkup
+    surgery vaccination benefit benefits
+    send sent sending call called calling change changed apply applied applying register registered book
+    booked cancel sign signed renew extend extended visit visiting join joined receive received return
+    returned renting free
     """
 )
 
