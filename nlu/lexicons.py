@@ -73,7 +73,9 @@ ENGLISH_TOPIC = _words(
 
 # Vietnamese syllables as typed without diacritics, and chat shorthands (e: em, r: rồi, j: gì,
 # z: vậy, no: nợ). English words such as "the", "an", "to" are left out on purpose; syllables that
-# are also English words are in both lists and so split their vote.
+# are also English words are in both lists and so split their vote. The last lines are frequent
+# syllables the first ones lacked (ở, trên, dưới, trong, theo, bằng, sẽ, để, dùng, rất, nhất, tốt...);
+# those romanised Nepali owns (dai, ta, xa, chan, chau) are left to it.
 VIETNAMESE_PLAIN = _words(
     """
     toi khong ko kh hong dc duoc phai lam sao nao dau giup viec luong nguoi nuoc ngoai tieng benh vien
@@ -92,6 +94,10 @@ VIETNAMESE_PLAIN = _words(
     ho tro tu van dang ky ket hon ly hon quoc tich thuong tru gia han ra vao duoc khong a ak nhi nhe
     chua xem tim hieu huong dan cach thu tuc ho so giay to can gi them alo camon ntn trc
     e r j z no bjo lm mun bit bik hok wa sdt ms cx dk nc
+    o tren duoi trong truoc giua ben gan theo bang tu cau tao tui ta se de dung mo mua lay goi nghe thay thich
+    quen gioi kieu rat nhat kha tot xau dep ngon kho nhanh cham cao thap nong lanh manh yeu vui buon met
+    com pho banh uong ngu choi phong phut trua thoi tiet tuyet nang mang cuoc cai coc hop tin tran tuyen
+    bong thua dua ghet nghiep suc khoe cum si te tau xom
     """
 )
 
