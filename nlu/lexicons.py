@@ -164,6 +164,9 @@ NEPALI_ROMAN = _words(
 
 # Frequent Uzbek words in Latin script, also as typed without the o' / g' apostrophe; the same words as
 # the Cyrillic list below, so neither script knows less ("kun" was a Nepali vote alone, "xop" Vietnamese).
+# The last lines are pronoun and case forms, numbers, converbs (qilib, olib, kelib), time words, frequent
+# adjectives and adverbs the first ones lacked; u (English, Vietnamese chat), uni (English), er (English)
+# and, in Cyrillic, words Russian shares (у, она, ой, куча, завод, автобус, машина, поезд) are left out.
 UZBEK_LATIN = _words(
     """
     salom assalomu alaykum rahmat raxmat men sen biz siz ular menga sizga senga menda sizda mening
@@ -183,6 +186,13 @@ UZBEK_LATIN = _words(
     shartnoma guvohnoma guvohnomasi boshliq ishdan uyim aka uka kun yil odam savol javob tushundim mayli
     xo'p xop emas edi ekan ariza idora ijara haqi haqida to'g'risida togrisida bo'yicha boyicha keyin
     oldin zarur tibbiy kasal tushunarli bo'pti bopti qalaysiz bo'ladimi boladimi orqali tarjima
+    unga uning ularga ularni meni seni sizni bizga bizni bizning o'z o'zim hamma barcha har bir ikki uch
+    to'rt tort besh o'n yuz ming deb dedi degan dedim desa bo'lib bolib qilib olib berib kelib ketib borib
+    vaqt vaqti hafta oy oyda tun kechqurun ertalab kunduz narsa yer joyda qayer shahar qishloq ko'cha kocha
+    yo'l yol avtobus mashina poyezd bekat eng ancha biroz faqat hali allaqachon hech yangi eski katta kichik
+    uzoq yaqin tez sekin oson qiyin to'g'ri togri boshqa bilaman bilasiz qilsa ishladim ishlaydi zavod puli
+    pulim to'lov tolov qarz dorixona ota ona opa singil o'g'il ogil qiz do'st dost kimga kimni qiladi berish
+    beraman kelaman gapiring yozish koreyada koreyaga ingliz davlat hujjatlar ruxsat o'sha osha ruscha
     """
 )
 
@@ -203,6 +213,12 @@ UZBEK_CYRILLIC_WORDS = _words(
     гувохнома гувохномаси бошлик ишдан уйим ака ука кун йил одам савол жавоб тушундим майли хоп эмас
     эди экан ариза идора ижара хаки хакида тугрисида буйича кейин олдин зарур тиббий
     арзон киммат уйга тушунмаяпман биласизми касал тушунарли бопти калайсиз буладими оркали таржима
+    унга унинг уларга уларни мени сени сизни бизга бизни бизнинг уз узим хамма барча хар бир икки уч турт
+    беш ун юз минг деб деди деган дедим деса булиб килиб олиб бериб келиб кетиб бориб вакт вакти хафта ойда
+    тун кечкурун эрталаб кундуз нарса ер жойда каер шахар кишлок йул бекат энг анча бироз факат хали
+    аллакачон хеч янги эски катта кичик узок якин тез секин осон кийин тугри бошка биламан биласиз килса
+    ишладим ишлайди тулов карз дорихона ота опа сингил угил киз дуст кимга кимни килади бериш бераман
+    келаман гапиринг ёзиш кореяда кореяга инглиз давлат хужжатлар рухсат уша русча
     """
 )
 
