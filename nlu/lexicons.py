@@ -38,7 +38,12 @@ ENGLISH_COMMON = _words(
     came goes taking making made done having found finding losing kept hold drink eat eating sleep sleeping walk
     drive driving ride playing play plays win won lose hurt hurts broke broken sick allowed able anywhere
     everywhere somewhere nowhere everyone everybody nobody nothing everything yet ago later else either both few
-    less
+    less seem become begin turn hear run believe provide sit stand include continue set lead follow create
+    allow add spend grow offer remember love consider appear serve die expect build fall cut reach kill remain
+    suggest raise require decide pull recommend explain meaning difference high large young important real
+    full clear recent certain personal strong whole ready simple nice happy cold worth funny boring scary
+    actually probably anyway instead almost quite rather pretty kinda gonna wanna gotta lemme rn bc cuz coz
+    thing things life world kind others lot lots guy guys girl
     """
 )
 
@@ -67,7 +72,10 @@ ENGLISH_TOPIC = _words(
     surgery vaccination benefit benefits
     send sent sending call called calling change changed apply applied applying register registered book
     booked cancel sign signed renew extend extended visit visiting join joined receive received return
-    returned renting free
+    returned renting free translate report pass group system program government point story fact eye
+    business issue side head service power line end member community name president idea body information
+    back parent face level health art war history party result reason research moment air force education
+    case part hand state
     """
 )
 
