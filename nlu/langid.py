@@ -23,6 +23,7 @@ from nlu.lexicons import (
     NEUTRAL_LATIN,
     PHRASES,
     NEPALI_ROMAN,
+    PLACE_CASE,
     PLACE_NAMES,
     RUSSIAN_COMMON,
     RUSSIAN_ENDINGS,
@@ -191,6 +192,8 @@ _LATIN_LEXICONS = {"en": ENGLISH_COMMON | CHAT_WORDS["en"], "vi": VIETNAMESE_PLA
 _SENTENCE_FINAL = {"a": "vi"}
 # Weaker clues for a word in none of the lists: (language, test, weight), first match only.
 _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
+    ("uz", lambda w: bool(PLACE_CASE["uz"].fullmatch(w)), 1.0),
+    ("ne", lambda w: bool(PLACE_CASE["ne"].fullmatch(w)), 1.0),
     ("vi", lambda w: any(c in _VI_LETTERS for c in w), 3.0),
     ("en", lambda w: w in ENGLISH_TOPIC, 0.5),
     ("uz", lambda w: bool(_UZ_LATIN_MARK.search(w)), 1.5),
@@ -200,7 +203,7 @@ _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("vi", lambda w: bool(_TELEX_KEYED.search(w) and _VI_TELEX.fullmatch(w)), 1.0),
     ("vi", lambda w: len(w) <= 7 and bool(_VI_SYLLABLE.fullmatch(w)), 0.4),
 )
-_TOPIC_CLUE = 1  # the English topic nouns of the clues above
+_TOPIC_CLUE = next(index for index, (lang, _, _) in enumerate(_LATIN_CLUES) if lang == "en")  # topic nouns
 
 
 def _latin_votes(words: list[str]) -> tuple[Votes, float]:
@@ -383,7 +386,9 @@ def _cyrillic_votes(words: list[str]) -> Votes:
             continue
         if _split_vote(votes, word.translate(_UZ_PLAIN), {"uz": UZBEK_CYRILLIC_WORDS, "ru": RUSSIAN_COMMON}):
             continue
-        if any(ch in "ыщь" for ch in word):
+        if PLACE_CASE["uz-Cyrl"].fullmatch(word):
+            votes["uz"] = votes.get("uz", 0.0) + 1.0  # Асанга, Асандаги: Russian says в Асане, до Асана
+        elif any(ch in "ыщь" for ch in word):
             votes["ru"] = votes.get("ru", 0.0) + 1.0  # Uzbek uses ы щ ь only in Russian loanwords
         elif UZBEK_CYRILLIC_SURE.fullmatch(word):
             votes["uz"] = votes.get("uz", 0.0) + 1.0

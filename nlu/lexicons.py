@@ -299,6 +299,28 @@ PLACE_NAMES = _words(
     """
 )
 
+# The same names in Cyrillic, as Uzbek and Russian write them (Асан, Онян, Чхонан, Сеул).
+PLACE_NAMES_CYRILLIC = _words(
+    """
+    асан онян оньян онъян ончхон пэбан бэбан тханджон танджон ымбон чхонан чонан сеул пхёнтхэк пхентхэк
+    танджин сечжон седжон тэджон теджон сувон инчхон пусан
+    """
+)
+
+
+def _place_case(names: frozenset[str], endings: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{'|'.join(sorted(names, key=len, reverse=True))})(?:{endings})")
+
+
+# A local place name with a case ending joined tells the language though the name alone does not: Uzbek
+# "Asanda", "Cheonanga", "Onyangdan", "Асанга", "Асандаги" (Russian says "в Асане", "до Асана"), Nepali
+# "Asanma", "Cheonanko", "Asanbata". Checked on the whole word, lower-cased.
+PLACE_CASE = {
+    "uz": _place_case(PLACE_NAMES, "dagi|dan|da|gacha|ga|ning|ni|dek"),
+    "ne": _place_case(PLACE_NAMES, "ma|ko|bata|lai|dekhi|samma|tira"),
+    "uz-Cyrl": _place_case(PLACE_NAMES_CYRILLIC, "даги|дан|да|гача|га|нинг|ни|дек"),
+}
+
 # Korean predicate endings and particles: a Hangul word with one shows that Korean is the grammar
 # of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.
 KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
