@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from nlu.lexicons import (
+    BORROWED_TERMS,
     CHAT_WORDS,
     ENDINGS,
     ENGLISH_COMMON,
@@ -53,6 +54,19 @@ _UZ_CASE_APART = re.compile(
     r"(?<=[A-Z0-9\uac00-\ud7a3])[\s-]+(?:dagi|dan|da|gacha|ga|ning|ni|даги|дан|да|гача|га|нинг|ни)"
     rf"(?![^\W\d_]|[{APOSTROPHES}])"
 )
+# The same after a place name or borrowed term typed in small letters ("kiip ga", "arc ni", "asan dan"), but
+# not "da": Vietnamese đã follows them ("arc da het han", "o asan da 2 nam").
+_UZ_CASE_AFTER_NAME = re.compile(
+    rf"(?i)(?<![^\W\d_])(?:{'|'.join(sorted(PLACE_NAMES | BORROWED_TERMS, key=len, reverse=True))})"
+    rf"[\s-]+(?:dagi|dan|gacha|ga|ning|ni|даги|дан|гача|га|нинг|ни)(?![^\W\d_]|[{APOSTROPHES}])"
+)
+
+
+def _case_apart(text: str) -> tuple[str, int]:
+    """The text without the Uzbek case endings written apart (and the names before them), and how many."""
+    text, apart = _UZ_CASE_APART.subn(" ", text)
+    text, after_name = _UZ_CASE_AFTER_NAME.subn(" ", text)
+    return text, apart + after_name
 # An all-capitals short word (ARC, KIIP, ID, SIM) is a borrowed term in every language.
 _ACRONYM = re.compile(r"[A-Z]{1,5}")
 
@@ -315,15 +329,18 @@ def _model_probabilities(text: str) -> Votes:
     return dict(sorted(merged.items(), key=lambda item: item[1], reverse=True))
 
 
+_NEUTRAL = NEUTRAL_LATIN | PLACE_NAMES | BORROWED_TERMS
+
+
 def _latin_words(text: str) -> list[str]:
-    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok", local place names and
-    keyboard mash left out."""
+    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok", local place names,
+    borrowed terms (arc, kiip) and keyboard mash left out."""
     words = []
     for word in _WORD.findall(_CODE.sub(" ", unicodedata.normalize("NFC", text))):
         if char_script(word[0]) != "Latn" or _ACRONYM.fullmatch(word):
             continue
         plain = word.casefold().translate(_APOSTROPHES)
-        if plain not in NEUTRAL_LATIN and plain not in PLACE_NAMES and not MASH.fullmatch(plain):
+        if plain not in _NEUTRAL and not MASH.fullmatch(plain):
             words.append(plain)
     return words
 
@@ -337,7 +354,7 @@ _REASONS = {"en": "english", "vi": "vietnamese", "uz": "uzbek-latin", "ne": "rom
 
 
 def _latin(text: str, hint: str | None) -> Detection:
-    text, apart = _UZ_CASE_APART.subn(" ", text)
+    text, apart = _case_apart(text)
     words = _latin_words(text)
     votes, english_nouns = _latin_votes(words)
     if apart:
@@ -406,7 +423,7 @@ _RUSSIAN_PRIOR = 0.7
 
 
 def _cyrillic(text: str, hint: str | None) -> Detection:
-    text, apart = _UZ_CASE_APART.subn(" ", text)
+    text, apart = _case_apart(text)
     words = [w.casefold() for w in _WORD.findall(text) if char_script(w[0]) == "Cyrl"]
     votes = _cyrillic_votes(words)
     if apart:

@@ -299,6 +299,10 @@ PLACE_NAMES = _words(
     """
 )
 
+# Borrowed terms every language writes in Latin letters, often lower-cased ("arc olish", "the arc", "kiip
+# level test"): like an acronym in capitals (ARC, KIIP) or a place name, they say nothing about the language.
+BORROWED_TERMS = _words("arc kiip topik eps usim sim atm sns kakao kakaotalk naver coupang")
+
 # The same names in Cyrillic, as Uzbek and Russian write them (Асан, Онян, Чхонан, Сеул).
 PLACE_NAMES_CYRILLIC = _words(
     """
@@ -312,12 +316,12 @@ def _place_case(names: frozenset[str], endings: str) -> re.Pattern[str]:
     return re.compile(f"(?:{'|'.join(sorted(names, key=len, reverse=True))})(?:{endings})")
 
 
-# A local place name with a case ending joined tells the language though the name alone does not: Uzbek
-# "Asanda", "Cheonanga", "Onyangdan", "Асанга", "Асандаги" (Russian says "в Асане", "до Асана"), Nepali
-# "Asanma", "Cheonanko", "Asanbata". Checked on the whole word, lower-cased.
+# A local place name or a borrowed term with a case ending joined tells the language though the name alone
+# does not: Uzbek "Asanda", "Cheonanga", "kiipga", "Асанга", "Асандаги" (Russian says "в Асане", "до Асана"),
+# Nepali "Asanma", "Cheonanko", "Asanbata". Checked on the whole word, lower-cased.
 PLACE_CASE = {
-    "uz": _place_case(PLACE_NAMES, "dagi|dan|da|gacha|ga|ning|ni|dek"),
-    "ne": _place_case(PLACE_NAMES, "ma|ko|bata|lai|dekhi|samma|tira"),
+    "uz": _place_case(PLACE_NAMES | BORROWED_TERMS, "dagi|dan|da|gacha|ga|ning|ni|dek"),
+    "ne": _place_case(PLACE_NAMES | BORROWED_TERMS, "ma|ko|bata|lai|dekhi|samma|tira"),
     "uz-Cyrl": _place_case(PLACE_NAMES_CYRILLIC, "даги|дан|да|гача|га|нинг|ни|дек"),
 }
 
