@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from nlu.lexicons import (
+    BORROWED_TERMS,
     CHAT_WORDS,
     ENDINGS,
     ENGLISH_COMMON,
@@ -23,6 +24,7 @@ from nlu.lexicons import (
     NEUTRAL_LATIN,
     PHRASES,
     NEPALI_ROMAN,
+    PLACE_CASE,
     PLACE_NAMES,
     RUSSIAN_COMMON,
     RUSSIAN_ENDINGS,
@@ -33,11 +35,13 @@ from nlu.lexicons import (
     UZBEK_LATIN_VERB,
     VIETNAMESE_PLAIN,
 )
+from nlu.uzbek import APOSTROPHES
 
 LANGUAGES = ("ko", "en", "zh", "vi", "km", "uz", "th", "ne", "ru")
-# Uzbek o' and g' are typed with whatever apostrophe a keyboard has: ' ’ ‘ ʻ ʼ ` and the acute accent ´.
-_WORD = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`´][^\W\d_]+)*", re.UNICODE)
-_APOSTROPHES = str.maketrans({c: "'" for c in "’‘ʻʼ`´"})
+# Uzbek o' and g' are typed with whatever apostrophe a keyboard has: ' ’ ‘ ʻ ʼ ` and the acute accent ´
+# (nlu.uzbek.APOSTROPHES, so transliteration reads the same ones).
+_WORD = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*", re.UNICODE)
+_APOSTROPHES = str.maketrans({c: "'" for c in APOSTROPHES})
 _UZ_CYRILLIC_LETTERS = set("ўқғҳЎҚҒҲ")
 _UZ_PLAIN = str.maketrans("ўқғҳ", "укгх")
 # A visa or form code (E-9, e9, F-2-7, D-10) is a term of every language; lower-cased, its letter read as a
@@ -47,8 +51,22 @@ _CODE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,2}-?\d[\w-]*")
 # "플러스센터 da", "최저임금 ни"): after an acronym, a number or a Hangul word. Counted as an Uzbek word and
 # taken out, so Vietnamese "ga" (station) or "da" does not read it.
 _UZ_CASE_APART = re.compile(
-    r"(?<=[A-Z0-9\uac00-\ud7a3])[\s-]+(?:dagi|dan|da|gacha|ga|ning|ni|даги|дан|да|гача|га|нинг|ни)(?![^\W\d_]|['’‘ʻʼ`´])"
+    r"(?<=[A-Z0-9\uac00-\ud7a3])[\s-]+(?:dagi|dan|da|gacha|ga|ning|ni|даги|дан|да|гача|га|нинг|ни)"
+    rf"(?![^\W\d_]|[{APOSTROPHES}])"
 )
+# The same after a place name or borrowed term typed in small letters ("kiip ga", "arc ni", "asan dan"), but
+# not "da": Vietnamese đã follows them ("arc da het han", "o asan da 2 nam").
+_UZ_CASE_AFTER_NAME = re.compile(
+    rf"(?i)(?<![^\W\d_])(?:{'|'.join(sorted(PLACE_NAMES | BORROWED_TERMS, key=len, reverse=True))})"
+    rf"[\s-]+(?:dagi|dan|gacha|ga|ning|ni|даги|дан|гача|га|нинг|ни)(?![^\W\d_]|[{APOSTROPHES}])"
+)
+
+
+def _case_apart(text: str) -> tuple[str, int]:
+    """The text without the Uzbek case endings written apart (and the names before them), and how many."""
+    text, apart = _UZ_CASE_APART.subn(" ", text)
+    text, after_name = _UZ_CASE_AFTER_NAME.subn(" ", text)
+    return text, apart + after_name
 # An all-capitals short word (ARC, KIIP, ID, SIM) is a borrowed term in every language.
 _ACRONYM = re.compile(r"[A-Z]{1,5}")
 
@@ -188,6 +206,8 @@ _LATIN_LEXICONS = {"en": ENGLISH_COMMON | CHAT_WORDS["en"], "vi": VIETNAMESE_PLA
 _SENTENCE_FINAL = {"a": "vi"}
 # Weaker clues for a word in none of the lists: (language, test, weight), first match only.
 _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
+    ("uz", lambda w: bool(PLACE_CASE["uz"].fullmatch(w)), 1.0),
+    ("ne", lambda w: bool(PLACE_CASE["ne"].fullmatch(w)), 1.0),
     ("vi", lambda w: any(c in _VI_LETTERS for c in w), 3.0),
     ("en", lambda w: w in ENGLISH_TOPIC, 0.5),
     ("uz", lambda w: bool(_UZ_LATIN_MARK.search(w)), 1.5),
@@ -197,10 +217,13 @@ _LATIN_CLUES: tuple[tuple[str, Callable[[str], bool], float], ...] = (
     ("vi", lambda w: bool(_TELEX_KEYED.search(w) and _VI_TELEX.fullmatch(w)), 1.0),
     ("vi", lambda w: len(w) <= 7 and bool(_VI_SYLLABLE.fullmatch(w)), 0.4),
 )
+_TOPIC_CLUE = next(index for index, (lang, _, _) in enumerate(_LATIN_CLUES) if lang == "en")  # topic nouns
 
 
-def _latin_votes(words: list[str]) -> Votes:
+def _latin_votes(words: list[str]) -> tuple[Votes, float]:
+    """Word votes per language, and how much of the English vote is topic nouns (ENGLISH_TOPIC)."""
     votes: Votes = {}
+    nouns = 0.0
     # As for Hangul words (_word_weight): without a Korean predicate or question word, a Korean noun is a
     # term borrowed into another language's sentence and counts half.
     korean_term = 1.0 if any(w in KOREAN_ROMAN and w not in KOREAN_ROMAN_TERMS for w in words) else 0.5
@@ -221,11 +244,12 @@ def _latin_votes(words: list[str]) -> Votes:
             continue
         if _split_vote(votes, word, _LATIN_LEXICONS):
             continue
-        for lang, test, weight in _LATIN_CLUES:
+        for clue, (lang, test, weight) in enumerate(_LATIN_CLUES):
             if test(word):
                 votes[lang] = votes.get(lang, 0.0) + weight
+                nouns += weight if clue == _TOPIC_CLUE else 0.0
                 break
-    return votes
+    return votes, nouns
 
 
 # The character model: py3langid's naive Bayes over byte n-grams, restricted to en/vi/uz and read from
@@ -305,15 +329,18 @@ def _model_probabilities(text: str) -> Votes:
     return dict(sorted(merged.items(), key=lambda item: item[1], reverse=True))
 
 
+_NEUTRAL = NEUTRAL_LATIN | PLACE_NAMES | BORROWED_TERMS
+
+
 def _latin_words(text: str) -> list[str]:
-    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok", local place names and
-    keyboard mash left out."""
+    """The Latin words of a message, lower-cased, apostrophes unified; acronyms, "ok", local place names,
+    borrowed terms (arc, kiip) and keyboard mash left out."""
     words = []
     for word in _WORD.findall(_CODE.sub(" ", unicodedata.normalize("NFC", text))):
         if char_script(word[0]) != "Latn" or _ACRONYM.fullmatch(word):
             continue
         plain = word.casefold().translate(_APOSTROPHES)
-        if plain not in NEUTRAL_LATIN and plain not in PLACE_NAMES and not MASH.fullmatch(plain):
+        if plain not in _NEUTRAL and not MASH.fullmatch(plain):
             words.append(plain)
     return words
 
@@ -327,9 +354,9 @@ _REASONS = {"en": "english", "vi": "vietnamese", "uz": "uzbek-latin", "ne": "rom
 
 
 def _latin(text: str, hint: str | None) -> Detection:
-    text, apart = _UZ_CASE_APART.subn(" ", text)
+    text, apart = _case_apart(text)
     words = _latin_words(text)
-    votes = _latin_votes(words)
+    votes, english_nouns = _latin_votes(words)
     if apart:
         votes["uz"] = votes.get("uz", 0.0) + apart
     if len(words) <= 1 and hint and max((v for lang, v in votes.items() if lang != "en"), default=0.0) < 1.0:
@@ -349,7 +376,12 @@ def _latin(text: str, hint: str | None) -> Detection:
     romanised = max(_ROMANISED, key=lambda lang: votes.get(lang, 0.0))
     # The character model below only chooses among en/vi/uz, so romanised Nepali or Korean must win
     # on words first: more of its words than of any of the three.
-    if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) + sure.get(lang, 0.0) for lang in _MODELLED):
+    # English topic nouns do not count against Nepali, whose chat borrows them ("company le passport rakhyo",
+    # "free korean class xa?"); they do against romanised Korean nouns, which English borrows ("jumin center
+    # phone number").
+    borrowed = {"en": english_nouns} if romanised == "ne" else {}
+    if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) + sure.get(lang, 0.0) - borrowed.get(lang, 0.0)
+                                       for lang in _MODELLED):
         return Detection(romanised, round(votes[romanised] / total, 3), "Latn", _REASONS[romanised])
     if not (words or apart) or (hint and total <= _HINT_PRIOR):
         # Nothing but the character model's guess ("jkjk", names): the conversation's language wins.
@@ -371,7 +403,9 @@ def _cyrillic_votes(words: list[str]) -> Votes:
             continue
         if _split_vote(votes, word.translate(_UZ_PLAIN), {"uz": UZBEK_CYRILLIC_WORDS, "ru": RUSSIAN_COMMON}):
             continue
-        if any(ch in "ыщь" for ch in word):
+        if PLACE_CASE["uz-Cyrl"].fullmatch(word):
+            votes["uz"] = votes.get("uz", 0.0) + 1.0  # Асанга, Асандаги: Russian says в Асане, до Асана
+        elif any(ch in "ыщь" for ch in word):
             votes["ru"] = votes.get("ru", 0.0) + 1.0  # Uzbek uses ы щ ь only in Russian loanwords
         elif UZBEK_CYRILLIC_SURE.fullmatch(word):
             votes["uz"] = votes.get("uz", 0.0) + 1.0
@@ -389,7 +423,7 @@ _RUSSIAN_PRIOR = 0.7
 
 
 def _cyrillic(text: str, hint: str | None) -> Detection:
-    text, apart = _UZ_CASE_APART.subn(" ", text)
+    text, apart = _case_apart(text)
     words = [w.casefold() for w in _WORD.findall(text) if char_script(w[0]) == "Cyrl"]
     votes = _cyrillic_votes(words)
     if apart:

@@ -11,7 +11,9 @@ def _words(block: str) -> frozenset[str]:
 
 # Frequent English function and chat words. They are votes against the romanised lists, so an English
 # sentence is not taken for Vietnamese or Nepali because of "to", "an" or "ma", nor for Vietnamese typed
-# in Telex because of a word with its marks (keeps, meets, down, soon).
+# in Telex because of a word with its marks (keeps, meets, down, soon). Then the frequent verbs, adjectives
+# and adverbs of everyday questions (buy, cook, say, cheap, near, usually...) that other languages' chat seldom
+# borrows: the character model took short English questions made of them for Uzbek ("send parcel to ... price").
 ENGLISH_COMMON = _words(
     """
     the a an and or but if so to of in on at by for from with without about into over under after before
@@ -25,12 +27,30 @@ ENGLISH_COMMON = _words(
     one two three today tomorrow yesterday week month year now then than too pls plz u r ur bye good
     morning night evening afternoon sorry hii hiya gm ty tysm tks thnx pls day days
     see soon keep keeps meet meets down own away
+    buy bought sell sold cook say said says mean means use used using bring brought take taken took put stop
+    start started live living stay staying move moved moving opened close closing cost costs cheap cheaper
+    cheapest expensive near nearby best better great bad new old big small little short late early right wrong
+    sure fast slow easy hard possible safe usually really maybe never always ever often every each other another
+    same different enough next last first second around between through during until since while because though
+    although like likes liked look looking saw seen watch watching read write writing wrote speak speaking spoke
+    talk talking learn learning study studying teach understand think thought feel feeling felt try trying tried
+    let leave left wait waiting happen happened happens show told asked asking paid paying getting gets coming
+    came goes taking making made done having found finding losing kept hold drink eat eating sleep sleeping walk
+    drive driving ride playing play plays win won lose hurt hurts broke broken sick allowed able anywhere
+    everywhere somewhere nowhere everyone everybody nobody nothing everything yet ago later else either both few
+    less seem become begin turn hear run believe provide sit stand include continue set lead follow create
+    allow add spend grow offer remember love consider appear serve die expect build fall cut reach kill remain
+    suggest raise require decide pull recommend explain meaning difference high large young important real
+    full clear recent certain personal strong whole ready simple nice happy cold worth funny boring scary
+    actually probably anyway instead almost quite rather pretty kinda gonna wanna gotta lemme rn bc cuz coz
+    thing things life world kind others lot lots guy guys girl
     """
 )
 
-# The topics people ask the bot about, in English. Nepali, Vietnamese and Uzbek chat borrows such nouns
-# ("mero salary aayena"), so each is a weak vote; alone ("tax", "hotline") it still outweighs the
-# character model, which takes many short English nouns for Uzbek.
+# The topics people ask the bot about, in English, everyday nouns, and the verbs and adjectives that are
+# borrowed with them ("apply garne", "book vé", "free"). Nepali, Vietnamese and Uzbek chat borrows such words
+# ("mero salary aayena"), so each is a weak vote, and none counts against romanised Nepali; alone ("tax",
+# "hotline") it still outweighs the character model, which takes many short English nouns for Uzbek.
 ENGLISH_TOPIC = _words(
     """
     salary wage wages payslip overtime severance pension boss employer job jobs landlord tax taxes fine
@@ -40,12 +60,30 @@ ENGLISH_TOPIC = _words(
     licence license registration address renewal extension discrimination racism counselling counseling
     train subway station supervisor manager coworker layoff fired
     center centre office card phone number hours open closed lost bus stop room rooms door law laws
+    price prices food restaurant shop shops store market parcel package delivery order money cash account
+    accounts doctor doctors dentist hospital clinic medicine pharmacy school university student students
+    teacher class classes lesson lessons test exam certificate form forms document documents paper papers
+    application appointment passport contract company factory car cars taxi ticket tickets flight airport
+    weather rain snow umbrella game match team football soccer movie movies music songs joke jokes friend
+    friends family parents mother father people person woman women home house apartment water rice meat
+    chicken gym pool park church mosque temple holiday holidays weekend weekends time hour minute minutes
+    way problem problems question questions answer word words language english country city town area
+    street road place places website fee fees rent bill bills letter mail post refund receipt checkup
+    surgery vaccination benefit benefits
+    send sent sending call called calling change changed apply applied applying register registered book
+    booked cancel sign signed renew extend extended visit visiting join joined receive received return
+    returned renting free translate report pass group system program government point story fact eye
+    business issue side head service power line end member community name president idea body information
+    back parent face level health art war history party result reason research moment air force education
+    case part hand state
     """
 )
 
 # Vietnamese syllables as typed without diacritics, and chat shorthands (e: em, r: rồi, j: gì,
 # z: vậy, no: nợ). English words such as "the", "an", "to" are left out on purpose; syllables that
-# are also English words are in both lists and so split their vote.
+# are also English words are in both lists and so split their vote. The last lines are frequent
+# syllables the first ones lacked (ở, trên, dưới, trong, theo, bằng, sẽ, để, dùng, rất, nhất, tốt...);
+# those romanised Nepali owns (dai, ta, xa, chan, chau) are left to it.
 VIETNAMESE_PLAIN = _words(
     """
     toi khong ko kh hong dc duoc phai lam sao nao dau giup viec luong nguoi nuoc ngoai tieng benh vien
@@ -64,6 +102,10 @@ VIETNAMESE_PLAIN = _words(
     ho tro tu van dang ky ket hon ly hon quoc tich thuong tru gia han ra vao duoc khong a ak nhi nhe
     chua xem tim hieu huong dan cach thu tuc ho so giay to can gi them alo camon ntn trc
     e r j z no bjo lm mun bit bik hok wa sdt ms cx dk nc
+    o tren duoi trong truoc giua ben gan theo bang tu cau tao tui ta se de dung mo mua lay goi nghe thay thich
+    quen gioi kieu rat nhat kha tot xau dep ngon kho nhanh cham cao thap nong lanh manh yeu vui buon met
+    com pho banh uong ngu choi phong phut trua thoi tiet tuyet nang mang cuoc cai coc hop tin tran tuyen
+    bong thua dua ghet nghiep suc khoe cum si te tau xom
     """
 )
 
@@ -130,6 +172,9 @@ NEPALI_ROMAN = _words(
 
 # Frequent Uzbek words in Latin script, also as typed without the o' / g' apostrophe; the same words as
 # the Cyrillic list below, so neither script knows less ("kun" was a Nepali vote alone, "xop" Vietnamese).
+# The last lines are pronoun and case forms, numbers, converbs (qilib, olib, kelib), time words, frequent
+# adjectives and adverbs the first ones lacked; u (English, Vietnamese chat), uni (English), er (English)
+# and, in Cyrillic, words Russian shares (у, она, ой, куча, завод, автобус, машина, поезд) are left out.
 UZBEK_LATIN = _words(
     """
     salom assalomu alaykum rahmat raxmat men sen biz siz ular menga sizga senga menda sizda mening
@@ -149,6 +194,13 @@ UZBEK_LATIN = _words(
     shartnoma guvohnoma guvohnomasi boshliq ishdan uyim aka uka kun yil odam savol javob tushundim mayli
     xo'p xop emas edi ekan ariza idora ijara haqi haqida to'g'risida togrisida bo'yicha boyicha keyin
     oldin zarur tibbiy kasal tushunarli bo'pti bopti qalaysiz bo'ladimi boladimi orqali tarjima
+    unga uning ularga ularni meni seni sizni bizga bizni bizning o'z o'zim hamma barcha har bir ikki uch
+    to'rt tort besh o'n yuz ming deb dedi degan dedim desa bo'lib bolib qilib olib berib kelib ketib borib
+    vaqt vaqti hafta oy oyda tun kechqurun ertalab kunduz narsa yer joyda qayer shahar qishloq ko'cha kocha
+    yo'l yol avtobus mashina poyezd bekat eng ancha biroz faqat hali allaqachon hech yangi eski katta kichik
+    uzoq yaqin tez sekin oson qiyin to'g'ri togri boshqa bilaman bilasiz qilsa ishladim ishlaydi zavod puli
+    pulim to'lov tolov qarz dorixona ota ona opa singil o'g'il ogil qiz do'st dost kimga kimni qiladi berish
+    beraman kelaman gapiring yozish koreyada koreyaga ingliz davlat hujjatlar ruxsat o'sha osha ruscha
     """
 )
 
@@ -169,6 +221,12 @@ UZBEK_CYRILLIC_WORDS = _words(
     гувохнома гувохномаси бошлик ишдан уйим ака ука кун йил одам савол жавоб тушундим майли хоп эмас
     эди экан ариза идора ижара хаки хакида тугрисида буйича кейин олдин зарур тиббий
     арзон киммат уйга тушунмаяпман биласизми касал тушунарли бопти калайсиз буладими оркали таржима
+    унга унинг уларга уларни мени сени сизни бизга бизни бизнинг уз узим хамма барча хар бир икки уч турт
+    беш ун юз минг деб деди деган дедим деса булиб килиб олиб бериб келиб кетиб бориб вакт вакти хафта ойда
+    тун кечкурун эрталаб кундуз нарса ер жойда каер шахар кишлок йул бекат энг анча бироз факат хали
+    аллакачон хеч янги эски катта кичик узок якин тез секин осон кийин тугри бошка биламан биласиз килса
+    ишладим ишлайди тулов карз дорихона ота опа сингил угил киз дуст кимга кимни килади бериш бераман
+    келаман гапиринг ёзиш кореяда кореяга инглиз давлат хужжатлар рухсат уша русча
     """
 )
 
@@ -240,6 +298,32 @@ PLACE_NAMES = _words(
     yeomchi gwangdeok cheonan seoul pyeongtaek dangjin sejong daejeon suwon incheon busan hikorea
     """
 )
+
+# Borrowed terms every language writes in Latin letters, often lower-cased ("arc olish", "the arc", "kiip
+# level test"): like an acronym in capitals (ARC, KIIP) or a place name, they say nothing about the language.
+BORROWED_TERMS = _words("arc kiip topik eps usim sim atm sns kakao kakaotalk naver coupang")
+
+# The same names in Cyrillic, as Uzbek and Russian write them (Асан, Онян, Чхонан, Сеул).
+PLACE_NAMES_CYRILLIC = _words(
+    """
+    асан онян оньян онъян ончхон пэбан бэбан тханджон танджон ымбон чхонан чонан сеул пхёнтхэк пхентхэк
+    танджин сечжон седжон тэджон теджон сувон инчхон пусан
+    """
+)
+
+
+def _place_case(names: frozenset[str], endings: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{'|'.join(sorted(names, key=len, reverse=True))})(?:{endings})")
+
+
+# A local place name or a borrowed term with a case ending joined tells the language though the name alone
+# does not: Uzbek "Asanda", "Cheonanga", "kiipga", "Асанга", "Асандаги" (Russian says "в Асане", "до Асана"),
+# Nepali "Asanma", "Cheonanko", "Asanbata". Checked on the whole word, lower-cased.
+PLACE_CASE = {
+    "uz": _place_case(PLACE_NAMES | BORROWED_TERMS, "dagi|dan|da|gacha|ga|ning|ni|dek"),
+    "ne": _place_case(PLACE_NAMES | BORROWED_TERMS, "ma|ko|bata|lai|dekhi|samma|tira"),
+    "uz-Cyrl": _place_case(PLACE_NAMES_CYRILLIC, "даги|дан|да|гача|га|нинг|ни|дек"),
+}
 
 # Korean predicate endings and particles: a Hangul word with one shows that Korean is the grammar
 # of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.

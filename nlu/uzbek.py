@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 # Latin digraphs first: o‘/g‘ (with any apostrophe look-alike), sh, ch, ng is two letters in Cyrillic.
-_APOSTROPHES = "'’‘ʻʼ`"
+# The look-alikes are those language ID reads as an apostrophe (nlu.langid): ' ’ ‘ ʻ ʼ ` and the acute
+# accent ´ of some keyboards ("o´zbek"), which was left as it is here ("О´збек").
+APOSTROPHES = "'’‘ʻʼ`´"
 _LATIN_TO_CYRILLIC_MULTI = (
     ("yo'", "йў"), ("yo", "ё"), ("yu", "ю"), ("ya", "я"), ("ye", "е"), ("sh", "ш"), ("ch", "ч"),
     ("o'", "ў"), ("g'", "ғ"), ("ts", "ц"),
@@ -35,7 +37,7 @@ def _case_like(source: str, target: str) -> str:
 
 
 def _latin_word_to_cyrillic(word: str) -> str:
-    normalised = re.sub(f"[{_APOSTROPHES}]", "'", word)
+    normalised = re.sub(f"[{APOSTROPHES}]", "'", word)
     out: list[str] = []
     i = 0
     lower = normalised.lower()
@@ -63,7 +65,7 @@ def latin_to_cyrillic(text: str) -> str:
     parts = _URL_OR_TAG.split(text)
     for index in range(0, len(parts), 2):
         parts[index] = re.sub(
-            rf"[A-Za-z](?:[A-Za-z]|[{_APOSTROPHES}](?=[A-Za-z])|(?<=[oOgG])[{_APOSTROPHES}])*", lambda m: _latin_word_to_cyrillic(m.group(0)), parts[index]
+            rf"[A-Za-z](?:[A-Za-z]|[{APOSTROPHES}](?=[A-Za-z])|(?<=[oOgG])[{APOSTROPHES}])*", lambda m: _latin_word_to_cyrillic(m.group(0)), parts[index]
         )
     return "".join(parts)
 

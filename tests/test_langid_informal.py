@@ -170,3 +170,34 @@ def test_russian_keyboard_uzbek_keeps_cyrillic_tag() -> None:
 )
 def test_hint_is_a_prior(text: str, hint: str, expected: str) -> None:
     assert detect(text, hint=hint).lang == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A local place name alone says nothing; with a case ending joined it tells the language.
+        ("Asanda", "uz"),
+        ("Асанга автобус", "uz"),
+        ("Асандаги шифохона", "uz"),
+        ("Asanma", "ne"),
+        ("Cheonanko hospital", "ne"),
+        ("в Асане есть больница?", "ru"),
+    ],
+)
+def test_place_name_with_a_case_ending(text: str, expected: str) -> None:
+    assert detect(text).lang == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Borrowed terms typed in small letters are neutral, as in capitals; an Uzbek case ending apart after
+        # them is Uzbek, not Vietnamese ga (station), but đã after them stays Vietnamese.
+        ("kiip ga yozilish", "uz"),
+        ("arc ni qayerdan olaman", "uz"),
+        ("the arc da het han roi", "vi"),
+        ("kiip level test", "en"),
+    ],
+)
+def test_borrowed_terms_in_small_letters(text: str, expected: str) -> None:
+    assert detect(text).lang == expected

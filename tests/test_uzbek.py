@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.uzbek import cyrillic_to_latin, latin_to_cyrillic
+from nlu.langid import detect
+from nlu.uzbek import APOSTROPHES, cyrillic_to_latin, latin_to_cyrillic
 
 
 @pytest.mark.parametrize(
@@ -17,6 +18,8 @@ from nlu.uzbek import cyrillic_to_latin, latin_to_cyrillic
         ("Shifoxona", "Шифохона"),
         ("choy", "чой"),
         ("yordam", "ёрдам"),
+        ("O´zbek tili bo´yicha", "Ўзбек тили бўйича"),  # the acute accent some keyboards give for ʻ
+        ("sug`urta yo`q", "суғурта йўқ"),
     ],
 )
 def test_latin_to_cyrillic(latin: str, cyrillic: str) -> None:
@@ -32,3 +35,10 @@ def test_links_placeholders_and_commands_are_kept() -> None:
 def test_round_trip_of_common_words() -> None:
     for word in ["Ro'yxatdan", "o'tish", "kerak", "yordam", "qayerda", "Salom"]:
         assert cyrillic_to_latin(latin_to_cyrillic(word)) == word
+
+
+@pytest.mark.parametrize("mark", list(APOSTROPHES))
+def test_language_id_and_transliteration_read_the_same_apostrophes(mark: str) -> None:
+    text = f"o{mark}zbek tilida yo{mark}q"
+    assert latin_to_cyrillic(text) == "ўзбек тилида йўқ"
+    assert detect(text).lang == "uz"
