@@ -99,6 +99,7 @@ class Run:
     sent: int = 0
     errors: int = 0
     latencies_ms: list[float] = field(default_factory=list)
+    finished: list[float] = field(default_factory=list)  # when each latency was taken (monotonic clock)
     seconds: float = 0.0
 
     def rate(self) -> float:
@@ -109,6 +110,20 @@ class Run:
             return float("nan")
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def took(self, started: float, now: float) -> None:
+        self.latencies_ms.append((now - started) * 1000)
+        self.finished.append(now)
+
+    def minutes(self) -> list[Run]:
+        """The answers of each whole minute from the first: a latency that climbs means work that grows."""
+        if not self.finished:
+            return []
+        first = min(self.finished)
+        buckets: dict[int, Run] = {}
+        for at, ms in zip(self.finished, self.latencies_ms):
+            buckets.setdefault(int((at - first) // 60), Run()).latencies_ms.append(ms)
+        return [buckets[m] for m in sorted(buckets) if (m + 1) * 60 <= max(self.finished) - first]
 
 
 class Load:
@@ -155,13 +170,12 @@ class Load:
                                              headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
                 if response.status_code != 200:
                     raise RuntimeError(response.status_code)
-                arrived = await self._reply_for(chat, started, started + 30)
-                run.latencies_ms.append((arrived - started) * 1000)
+                run.took(started, await self._reply_for(chat, started, started + 30))
             else:
                 response = await client.post(url + "/webhooks/kakao", json=self._kakao(text))
                 if response.status_code != 200 or "template" not in response.text:
                     raise RuntimeError(response.status_code)
-                run.latencies_ms.append((time.monotonic() - started) * 1000)
+                run.took(started, time.monotonic())
         except Exception:
             run.errors += 1
         finally:
@@ -299,13 +313,14 @@ def main() -> None:
             steady = asyncio.run(load.open_loop(args.seconds, args.rate))
             soak_growth = None
             soak_minutes: list[float] = []
+            soak = Run()
             if args.soak:
                 before = sum(_rss_mb(p.pid) for p, _u in servers)
                 # A sample each minute tells steady growth (a leak) from caches filling up to their bounds.
                 stop = threading.Event()
                 sampler = threading.Thread(target=_sample_rss, args=([p.pid for p, _u in servers], soak_minutes, stop))
                 sampler.start()
-                asyncio.run(load.open_loop(args.soak, min(args.rate, max(1.0, peak.rate() * 0.5))))
+                soak = asyncio.run(load.open_loop(args.soak, min(args.rate, max(1.0, peak.rate() * 0.5))))
                 stop.set()
                 sampler.join()
                 soak_growth = (sum(_rss_mb(p.pid) for p, _u in servers) - before) / before * 100
@@ -331,6 +346,8 @@ def main() -> None:
     ]
     if soak_minutes:
         rows.append(("resident memory each soak minute (MB)", ", ".join(f"{mb:.0f}" for mb in soak_minutes), ""))
+        rows.append((f"soak at {soak.rate():.1f} msg/s: p50 / p99 each minute (ms)",
+                     ", ".join(f"{m.pct(0.5):.0f}/{m.pct(0.99):.0f}" for m in soak.minutes()), ""))
     encoder = ", encoder none (lexical NLU only)" if args.encoder == "none" else ""
     people = f"{args.people} people taking turns" if args.people else "every message from a new person"
     table = [f"Load benchmark: {args.db}, {args.servers} server process(es){encoder}, {people}, {os.cpu_count()} cores, "
