@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import BigInteger, BindParameter, ColumnElement, bindparam, select
+from sqlalchemy import BigInteger, BindParameter, ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.config import LANGUAGES
@@ -14,6 +14,7 @@ from bot.models import WAITING_STATUSES, Escalation, StaffMember
 from bot.store import Store
 
 Answer = list[tuple[str, list[QuickReply]]]
+CASES_LISTED = 20  # waiting cases in one /cases answer, urgent first, then oldest
 
 HELP = (
     "Write here to reply to the person of your current case.\n"
@@ -115,15 +116,19 @@ class StaffDesk:
 
     def _cases(self, staff: StaffMember, _args: list[str]) -> Answer:
         with self.store.session() as session:
-            waiting = session.scalars(select(Escalation).where(Escalation.status.in_(WAITING_STATUSES))
-                                      .order_by(Escalation.priority.desc(), Escalation.created_at)).all()
+            waiting_now = Escalation.status.in_(WAITING_STATUSES)
+            # After a weekend hundreds may wait: a chat message lists the first ones, the console all of them.
+            waiting = session.scalars(select(Escalation).where(waiting_now)
+                                      .order_by(Escalation.priority.desc(), Escalation.created_at)
+                                      .limit(CASES_LISTED)).all()
+            more = (session.scalar(select(func.count()).select_from(Escalation).where(waiting_now)) or 0) - len(waiting)
             mine = session.scalars(select(Escalation).where(Escalation.assignee_id == staff.id,
                                                             Escalation.status.in_(("claimed", "answered")))).all()
             lines = ["Waiting:"] + ([f"#{e.id} {e.language} {e.priority} {e.reason}" for e in waiting] or ["none"])
+            lines += [f"... and {more} more waiting (the console lists them all)"] if more > 0 else []
             lines += ["Yours:"] + ([f"#{e.id} {e.language} {e.status}" for e in mine] or ["none"])
             buttons = [QuickReply(f"Claim #{e.id}", f"claim:{e.id}") for e in waiting[:6]]
         return [("\n".join(lines), buttons)]
-
 
 def _active_in_chat(chat_id: int | BindParameter[int]) -> tuple[ColumnElement[bool], ...]:
     """The conditions for an active interpreter or staff member whose Telegram chat this is."""

@@ -21,7 +21,7 @@ from bot.models import Escalation, EscalationEvent, StaffMember
 from bot.roster import Calendar, HoursError, parse_hours
 from bot.runtime import Runtime, build_runtime
 from connectors.telegram import TelegramChannel
-from connectors.telegram_desk import StaffDesk
+from connectors.telegram_desk import CASES_LISTED, StaffDesk
 from connectors.web import create_app
 from tests.handoff_helpers import (
     NIGHT,
@@ -294,6 +294,16 @@ def test_a_tick_reads_only_the_cases_it_can_change(rt: Runtime) -> None:
     finally:
         event.remove(Escalation, "load", count)
     assert {case.status for case in escalations(rt.store)} == {"offered"}
+
+
+def test_cases_in_a_staff_chat_lists_the_first_waiting_and_counts_the_rest(rt: Runtime) -> None:
+    start(rt, NIGHT)
+    for n in range(CASES_LISTED + 5):
+        rt.engine.handle(_incoming("Мне нужен переводчик", user=f"tg-ru-{n}"))
+    [(text, buttons)] = StaffDesk(rt.store, rt.handoff).handle(TEAM_CHATS["ivan"], "/cases")
+    listed = [line for line in text.splitlines() if line.startswith("#")]
+    assert len(listed) == CASES_LISTED and listed[0].startswith(f"#{escalations(rt.store)[0].id} ")  # oldest first
+    assert "... and 5 more waiting" in text and len(buttons) == 6
 
 
 def _incoming(text: str, user: str = "tg-ru-1") -> Any:
