@@ -1,4 +1,5 @@
-"""Language ID on hard chat messages (tests/fixtures/langid_hard.jsonl): one-to-four words, mixed scripts,
+"""Language ID on hard chat messages (tests/fixtures/langid_hard.jsonl): one-to-four words in the first batches,
+question-length from the fifth, mixed scripts,
 Vietnamese without marks, Uzbek in both scripts with Russian loanwords, Russian with Uzbek words,
 romanised Korean and Nepali, English with typos. Each of its eight batches was written before it was
 measured; the rules before it reached 97.5 % without a hint. The fourth (198 messages) is phone-typed
