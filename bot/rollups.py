@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy import case, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from bot.models import Feedback, FeedbackDay, FeedbackMonth, Message, MessageDay, MessageMonth, RollupState, User, utcnow
@@ -36,6 +37,17 @@ def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), dt.UTC)
 
 
+# Several server processes roll up at once on PostgreSQL. Before the first roll-up there is no state row for
+# SELECT ... FOR UPDATE to lock, so both inserted one and the second failed ("duplicate key"); a lock held to
+# the end of the transaction queues them instead. SQLite has one writer, and a process's transactions queue on
+# the store's lock.
+_ROLLUP_LOCK = 0x6E65_7763_726F_6C6C  # any number the application uses for nothing else
+_SERIALISE: dict[str, Callable[[Session], object]] = {
+    "postgresql": lambda session: session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ROLLUP_LOCK}),
+    "sqlite": lambda _session: None,
+}
+
+
 def roll_up(session: Session, today: dt.date | None = None) -> int:
     """Count every finished day (UTC) not yet counted into message_days and feedback_days; returns how
     many days (over both).
@@ -44,6 +56,7 @@ def roll_up(session: Session, today: dt.date | None = None) -> int:
     two processes one after the other, gives the same numbers.
     """
     today = today or utcnow().date()
+    _SERIALISE[session.get_bind().dialect.name](session)
     return sum(_roll_up_days(session, log, today) for log in LOGS)
 
 
