@@ -47,8 +47,10 @@ _HANDOFF_MESSAGES: dict[Availability, str] = {
 }
 
 # Statements of every message, built once with parameters: building one costs more CPU than running it.
+# Locked: another process's resume() can pick up an update this one is still answering (it looks "received"
+# until the commit). The second waits here, then sees "done", instead of failing on the reply's unique key.
 _UPDATE_STATUS = select(ChannelUpdate.status).where(ChannelUpdate.channel == bindparam("b_channel"),
-                                                    ChannelUpdate.update_id == bindparam("b_update_id"))
+                                                    ChannelUpdate.update_id == bindparam("b_update_id")).with_for_update()
 _UPDATE_DONE = (update(table_of(ChannelUpdate))
                 .where(table_of(ChannelUpdate).c.channel == bindparam("b_channel"),
                        table_of(ChannelUpdate).c.update_id == bindparam("b_update_id"))

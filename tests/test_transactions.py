@@ -6,9 +6,10 @@ import threading
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.dialogue import Incoming
-from bot.models import User
+from bot.models import Outbox, User
 from bot.runtime import Runtime
 from bot.store import Store
 from nlu.understand import Reading, with_hint
@@ -89,3 +90,32 @@ def test_a_saved_language_costs_a_second_reading_only_when_it_changes_the_langua
     assert counting.hints == ["en", "th"]  # the saved language decides what "ok" is written in
     engine.handle(Incoming("web", "reader", "Я потерял карту, что делать?", "en"))
     assert counting.hints == ["en", "th", "en"]  # Russian either way: the first reading stands
+
+
+def test_an_update_answered_twice_at_once_is_answered_once(runtime: Runtime) -> None:
+    """Two processes can take up the same update (one through its periodic resume() while the other is still
+    answering it): the second must wait for the first and then see it done, not fail on the reply's key."""
+    update = {"kind": "message", "chat_id": 77, "user_id": 77, "text": "Где учить корейский язык?"}
+    runtime.store.record_update("telegram", 4242, "77", update)
+    incoming = Incoming("telegram", "77", str(update["text"]), update_id=4242, reply_to="77")
+    failures: list[BaseException] = []
+    second_reply: list[str] = []
+
+    def second() -> None:
+        try:
+            second_reply.append(runtime.engine.handle(incoming).action)
+        except BaseException as exc:  # kept for the assertion: a thread's exception is otherwise lost
+            failures.append(exc)
+
+    other = threading.Thread(target=second)
+
+    def while_first_is_open(_session: Any) -> None:
+        other.start()
+        other.join(1.0)  # the second reaches the update's row and waits (SQLite: the store's lock)
+
+    first = runtime.engine.handle(incoming, queued=while_first_is_open)
+    other.join(30)
+    assert failures == [] and first.action != "info" and second_reply == ["info"]
+    with runtime.store.session() as session:
+        keys = session.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.like("reply:telegram:4242%"))).all()
+    assert len(keys) == 1
