@@ -23,11 +23,18 @@ from bot.privacy import mask
 _INSERT_OR_IGNORE: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 # Statements of every message, built once with parameters: building one costs more CPU than running it.
-_USER_BY_KEY = select(User).where(User.key == bindparam("b_key"))
+# Locked for the turn: two messages of one person answered at once in two processes would otherwise both
+# read, then both write, the person's counters and last cards.
+_USER_BY_KEY = select(User).where(User.key == bindparam("b_key")).with_for_update()
 _OPEN_ESCALATION = select(Escalation).where(Escalation.user_id == bindparam("b_user_id"),
                                             Escalation.status.in_(ACTIVE_STATUSES))
 _INSERT_MESSAGE = insert(table_of(Message))
 _INSERT_UNANSWERED = insert(table_of(Unanswered))
+
+
+@functools.cache
+def _insert_user(dialect: str) -> Any:
+    return _INSERT_OR_IGNORE[dialect](table_of(User)).on_conflict_do_nothing()
 
 
 @functools.cache
@@ -118,10 +125,12 @@ class Store:
         if user is not None:
             user.last_seen_at = utcnow()
             return user, False
-        user = User(key=key, channel=channel, last_cards=[], misses=0, unhelpful=0)
-        session.add(user)
-        session.flush()
-        return user, True
+        # A person's first two messages can reach two processes at once: the one whose row is inserted second
+        # waits for the first to commit, then reads that row (and the first contact is the other message's).
+        inserted = session.execute(_insert_user(session.get_bind().dialect.name), {"key": key, "channel": channel})
+        user = session.scalar(_USER_BY_KEY, {"b_key": key})
+        assert user is not None  # inserted here, or by the transaction the insert waited for
+        return user, cast(CursorResult[Any], inserted).rowcount == 1
 
     def log(
         self,
