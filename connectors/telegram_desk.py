@@ -130,6 +130,7 @@ class StaffDesk:
             buttons = [QuickReply(f"Claim #{e.id}", f"claim:{e.id}") for e in waiting[:6]]
         return [("\n".join(lines), buttons)]
 
+
 def _active_in_chat(chat_id: int | BindParameter[int]) -> tuple[ColumnElement[bool], ...]:
     """The conditions for an active interpreter or staff member whose Telegram chat this is."""
     return StaffMember.telegram_chat_id == chat_id, StaffMember.active.is_(True)
