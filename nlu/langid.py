@@ -62,6 +62,24 @@ _UZ_CASE_AFTER_NAME = re.compile(
 )
 
 
+# A Nepali postposition after a borrowed term ("plus center ko phone number", "노동부 ko number", "ARC lai",
+# "immigration office bata"): the term is the noun of a Nepali phrase, as with the Uzbek endings above. "ko"
+# is also Vietnamese chat for không ("ARC ko co"), so it is one vote, which a Vietnamese sentence outweighs.
+_NE_POSTPOSITION_APART = re.compile(
+    rf"(?:(?<=[A-Z0-9\uac00-\ud7a3])|(?<![^\W\d_])"
+    rf"(?i:{'|'.join(sorted(ENGLISH_TOPIC | PLACE_NAMES | BORROWED_TERMS, key=len, reverse=True))}))"
+    rf"[\s-]+(?:ko|lai|bata|dekhi|samma)(?![^\W\d_]|[{APOSTROPHES}])"
+)
+_NE_POSTPOSITION = re.compile(r"(?<![^\W\d_])(?:ko|lai|bata|dekhi|samma)(?![^\W\d_])")
+
+
+def _postpositions_apart(text: str) -> tuple[str, int]:
+    """The text without Nepali postpositions after borrowed terms (and the terms), and how many."""
+    if not _NE_POSTPOSITION.search(text):  # most messages: skip the long pattern
+        return text, 0
+    return _NE_POSTPOSITION_APART.subn(" ", text)
+
+
 def _case_apart(text: str) -> tuple[str, int]:
     """The text without the Uzbek case endings written apart (and the names before them), and how many."""
     text, apart = _UZ_CASE_APART.subn(" ", text)
@@ -186,14 +204,31 @@ def word_scripts(text: str) -> dict[str, float]:
     runs = _script_runs(text)
     korean_grammar = any(script == "Hang" and KOREAN_GRAMMAR.search(run) for script, run in runs)
     counts: dict[str, float] = {}
+    previous = None
     for script, run in runs:
-        counts[script] = counts.get(script, 0.0) + _word_weight(run, script, korean_grammar)
+        weight = _word_weight(run, script, korean_grammar)
+        if script == previous == "Hang" and not korean_grammar:
+            # A borrowed Korean term is often a noun phrase ("외국인등록증 재발급 how", "고려인 협회 где"):
+            # its later words add half as much, so two nouns do not outweigh one word of the sentence.
+            weight /= 2
+        counts[script] = counts.get(script, 0.0) + weight
+        previous = script
     return counts
 
 
+_STRETCHED = re.compile(r"([aeiouyаеёиоуыэюяў])\1+")  # vowels: doubled consonants are spelling (passport)
+
+
 def _split_vote(votes: Votes, word: str, lexicons: dict[str, frozenset[str]]) -> bool:
-    """A word found in several lists (ko: Vietnamese "không", Nepali "of") splits its one vote."""
+    """A word found in several lists (ko: Vietnamese "không", Nepali "of") splits its one vote.
+
+    A word stretched in chat ("rahmaaat", "рахмаат", "saloom") is looked up with its repeated vowels
+    single when it is not found as it is.
+    """
     owners = [lang for lang, lexicon in lexicons.items() if word in lexicon]
+    if not owners and _STRETCHED.search(word):
+        single = _STRETCHED.sub(r"\1", word)
+        owners = [lang for lang, lexicon in lexicons.items() if single in lexicon]
     for lang in owners:
         votes[lang] = votes.get(lang, 0.0) + 1.0 / len(owners)
     return bool(owners)
@@ -355,10 +390,12 @@ _REASONS = {"en": "english", "vi": "vietnamese", "uz": "uzbek-latin", "ne": "rom
 
 def _latin(text: str, hint: str | None) -> Detection:
     text, apart = _case_apart(text)
+    text, postpositions = _postpositions_apart(text)
     words = _latin_words(text)
     votes, english_nouns = _latin_votes(words)
-    if apart:
-        votes["uz"] = votes.get("uz", 0.0) + apart
+    for lang, count in (("uz", apart), ("ne", postpositions)):
+        if count:
+            votes[lang] = votes.get(lang, 0.0) + count
     if len(words) <= 1 and hint and max((v for lang, v in votes.items() if lang != "en"), default=0.0) < 1.0:
         # One word ("ok", "hello") says little: the conversation's language wins.
         return Detection(hint, 0.5, "Latn", "too-short-use-hint")
@@ -383,7 +420,7 @@ def _latin(text: str, hint: str | None) -> Detection:
     if votes.get(romanised, 0.0) > max(votes.get(lang, 0.0) + sure.get(lang, 0.0) - borrowed.get(lang, 0.0)
                                        for lang in _MODELLED):
         return Detection(romanised, round(votes[romanised] / total, 3), "Latn", _REASONS[romanised])
-    if not (words or apart) or (hint and total <= _HINT_PRIOR):
+    if not (words or apart or postpositions) or (hint and total <= _HINT_PRIOR):
         # Nothing but the character model's guess ("jkjk", names): the conversation's language wins.
         return Detection(hint or "en", 0.5 if hint else 0.0, "Latn", "no-evidence-use-hint")
     scores = {lang: votes.get(lang, 0.0) + model_weight * prob

@@ -201,6 +201,7 @@ UZBEK_LATIN = _words(
     uzoq yaqin tez sekin oson qiyin to'g'ri togri boshqa bilaman bilasiz qilsa ishladim ishlaydi zavod puli
     pulim to'lov tolov qarz dorixona ota ona opa singil o'g'il ogil qiz do'st dost kimga kimni qiladi berish
     beraman kelaman gapiring yozish koreyada koreyaga ingliz davlat hujjatlar ruxsat o'sha osha ruscha
+    ber ovqat chet ellik aholi naqd jarohat tufayli doimiy imtihon huquq huquqlari milliy inson qaynona
     """
 )
 
@@ -227,6 +228,8 @@ UZBEK_CYRILLIC_WORDS = _words(
     аллакачон хеч янги эски катта кичик узок якин тез секин осон кийин тугри бошка биламан биласиз килса
     ишладим ишлайди тулов карз дорихона ота опа сингил угил киз дуст кимга кимни килади бериш бераман
     келаман гапиринг ёзиш кореяда кореяга инглиз давлат хужжатлар рухсат уша русча
+    аммо ана ассалом бупти бордим ишхонам келиш курси неччи сенга сизда пулим хуп бер овкат
+    чет эллик ахоли накд жарохат туфайли доимий имтихон хукук хукуклари миллий инсон кайнона
     """
 )
 
@@ -266,14 +269,21 @@ ENDINGS: dict[str, re.Pattern[str]] = {
     "uz": re.compile(
         r"\w{2,}(?:moqchi\w*|mokchi\w*|yapti\w*|yapman|yapsiz|ingiz|ingizni|larni|larga|lardan|larim\w*|"
         r"lari(?:ga|ni|da|dan|ning)|"
-        r"dagi|dimi|ganman|ishni|ishga|sizmi|manmi|misiz)$"
+        r"dagi|dimi|ganman|ishni|ishga|sizmi|manmi|misiz|"
+        r"(?<![crfl])ib)$"  # the converb -ib ("aytib ber", "yozib"), not English crib, rib, fib, lib
     ),
     "uz-Cyrl": re.compile(
         r"\w{3,}дан|\w{2,}(?:мокчи\w*|япти\w*|япман|япсиз|ингиз|ингизни|(?<!дол)лар|ларни|ларга|лардан|ларим\w*|даги|дими|"
         r"ганман|ишни|ишга|сизми|манми|ади|дим|сиз|гача|(?<![аяьи])ми|"
         # -иш/-аш/-уш verbal nouns (Russian's -ишь keeps its ь), -ди past after a consonant (Russian's
         # иди, жди, люди, езди have a vowel, ж, д or з there), possessive and case (-имни, -имиз), -чилик.
-        r"иш|аш|уш|[бклмнпрстш]ди|им(?:ни|га|да|дан|из\w*)|чилик\w*)$"
+        r"иш|аш|уш|[бклмнпрстш]ди|им(?:ни|га|да|дан|из\w*)|чилик\w*|"
+        # the converb -иб ("айтиб бер", "ёзиб бер", "бугиб олди"); Russian's ушиб, спасиб left out, and
+        # гриб, погиб stay in Russian sentences that outweigh this weak vote.
+        r"(?<![шс])иб|"
+        # dative -га after a consonant Russian never has there (бюджетга, никоҳга, ишга; Russian has Волга,
+        # мозга, ранга, Петербурга), -ганда (when), conditional -масам (килмасам).
+        r"[бдймпстфхчшж]га|ганда|масам)$"
     ),
 }
 
@@ -326,8 +336,13 @@ PLACE_CASE = {
 }
 
 # Korean predicate endings and particles: a Hangul word with one shows that Korean is the grammar
-# of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question.
-KOREAN_GRAMMAR = re.compile(r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑)$")
+# of the sentence, not a borrowed noun such as 외국인등록증 inside a Russian question. So do the question
+# words (어디, 언제, 얼마...) and the chat endings -임, -됨, -함 ("필수임?", "가능함?", "만들어야됨?"):
+# nobody borrows them into another language's sentence.
+KOREAN_GRAMMAR = re.compile(
+    r"(?:요|다|까|죠|니|해|줘|래|네|은|는|을|를|에서|으로|한테|에게|이랑|임|됨|함)$"
+    r"|^(?:어디|어디서|어디에|어떻게|어케|언제|얼마|얼마나|뭐|뭔가|무엇|왜|누구)$"
+)
 
 # Chat words: English chat abbreviations and yes/no replies (nope, yep); Vietnamese chat spellings (ad: the admin
 # addressed, "ad ơi"; nhiu: nhiều; mn: mọi người; bt: biết; ae: anh em; uk, ukm: ừ, yes); Uzbek ha (yes,
@@ -354,5 +369,7 @@ UZBEK_CYRILLIC_SURE = re.compile(
     r"\w{2,}(?:мокчи\w*|мокда\w*|япти\w*|япман|япсиз|ганман|ганмиз|ингиз\w*|ларни|ларга|лардан|ларим\w*|"
     r"лари(?:га|ни|да|дан|нинг)|"
     r"(?<!дол)лар|сизми|манми|сиз|гача|даги|дими|ишни|ишга|чилик\w*|иш|[лр]аш|[бклмнпрстш]д(?:и[мк]?|ан)|"
-    r"им(?:ни|га|да|дан|из\w*)|йман|ймиз|амиз|ма(?:ди[мк]?|ган\w*|йди|йман))"
+    r"им(?:ни|га|да|дан|из\w*)|йман|ймиз|амиз|ма(?:ди[мк]?|ган\w*|йди|йман)|"
+    # genitive -нинг after a consonant (онамнинг, давлатнинг); Russian's тренинг, митинг have a vowel there
+    r"[бвгджзйклмпрстфхчш]нинг)"
 )
