@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -16,6 +17,9 @@ class FakeTelegramApi:
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        # Called with (chat id, monotonic time) after each sendMessage is recorded, on the server's thread: the
+        # load benchmark learns of a reply at once instead of polling the list.
+        self.on_send: Callable[[int, float], None] | None = None
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,11 +42,13 @@ class FakeTelegramApi:
                 if method == "getMe":
                     result = {"id": 7000000001, "is_bot": True, "first_name": "Asan helper", "username": "asan_bot"}
                 elif method == "sendMessage":
+                    chat, at = int(params["chat_id"]), time.monotonic()
                     with api._lock:
-                        api.sent.append({"chat_id": int(params["chat_id"]), "text": params.get("text", ""),
-                                         "at": time.monotonic()})
+                        api.sent.append({"chat_id": chat, "text": params.get("text", ""), "at": at})
                         number = len(api.sent)
-                    result = {"message_id": number, "date": 0, "chat": {"id": int(params["chat_id"]), "type": "private"}}
+                    if api.on_send is not None:
+                        api.on_send(chat, at)
+                    result = {"message_id": number, "date": 0, "chat": {"id": chat, "type": "private"}}
                 payload = json.dumps({"ok": True, "result": result}).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
