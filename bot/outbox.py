@@ -115,8 +115,8 @@ class Outbound:
         return sent
 
     def _mark_sent(self, row_id: int) -> None:
-        with self.store.session() as session:
-            session.execute(_MARK_SENT, {"b_id": row_id, "b_sent_at": self.clock()})
+        with self.store.connection() as connection:  # one plain statement after every message sent
+            connection.execute(_MARK_SENT, {"b_id": row_id, "b_sent_at": self.clock()})
 
     def _retry_later(self, row_id: int, failures: int) -> None:
         with self.store.session() as session:
