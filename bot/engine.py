@@ -349,10 +349,10 @@ class Engine:
     def _answer(self, turn: Turn, card: Card) -> None:
         reply, tag = turn.reply, turn.tag
         block = card.block(tag.split("-")[0])
-        lines = [self.t.script(tag, block.title), self.t.script(tag, block.answer)]
+        lines = [self.t.content_script(tag, block.title), self.t.content_script(tag, block.answer)]
         for contact in card.contacts:
             # Contacts travel as data: the web shows tap-to-call buttons, text channels list them.
-            label = self.t.script(tag, contact.label.get(tag.split("-")[0], contact.label.get("en", "")))
+            label = self.t.content_script(tag, contact.label.get(tag.split("-")[0], contact.label.get("en", "")))
             reply.contacts.append(Contact(label=label, phone=contact.phone, url=contact.url))
         # One short line: the publisher and document, not the notes staff keep after ":" or "(".
         source = re.split(r" \(|: | — ", card.sources[0].title)[0]
@@ -375,7 +375,7 @@ class Engine:
         lang = turn.tag.split("-")[0]
         self._say(turn, "clarify", M.CLARIFY)
         for card_id in card_ids:
-            title = self.t.script(turn.tag, self.content.cards[card_id].block(lang).title)
+            title = self.t.content_script(turn.tag, self.content.cards[card_id].block(lang).title)
             turn.reply.quick_replies.append(QuickReply(title, f"/card {card_id}"))
         turn.reply.quick_replies.append(QuickReply(self.t.text(turn.tag, M.TALK_TO_PERSON), "/human"))
         turn.reply.candidates = card_ids
@@ -427,7 +427,7 @@ class Engine:
         lang = turn.tag.split("-")[0]
         for contact in card.contacts if card else []:
             if contact.phone:
-                label = self.t.script(turn.tag, contact.label.get(lang, contact.label.get("en", "")))
+                label = self.t.content_script(turn.tag, contact.label.get(lang, contact.label.get("en", "")))
                 turn.reply.contacts.append(Contact(label=label, phone=contact.phone))
 
     # ----- commands and buttons ----------------------------------------------------------------
