@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from pathlib import Path
@@ -20,6 +21,11 @@ BABEL_LOCALES = {
     "ko": "ko", "en": "en", "zh": "zh_Hans_CN", "vi": "vi", "km": "km", "uz": "uz_Latn",
     "uz-Cyrl": "uz_Cyrl", "th": "th", "ne": "ne", "ru": "ru",
 }
+
+# Catalog messages and the content base's texts are a bounded set: each is transliterated once (a card's
+# answer takes ~0.3 ms, most of a Cyrillic Uzbek reply's CPU besides the NLU). Free text, such as an
+# interpreter's reply, goes through script() and is never kept.
+_cyrillic = functools.lru_cache(maxsize=1024)(latin_to_cyrillic)
 
 
 class CatalogError(Exception):
@@ -72,24 +78,35 @@ class Translator:
         """Text in the script the person reads: Uzbek Cyrillic is transliterated from Latin."""
         return latin_to_cyrillic(text) if tag == "uz-Cyrl" else text
 
+    @staticmethod
+    def content_script(tag: str, text: str) -> str:
+        """script() for text of the catalogs or the content base (cards), transliterated once per text."""
+        return _cyrillic(text) if tag == "uz-Cyrl" else text
+
     def text(self, tag: str, message: str, **values: object) -> str:
         """One message in language `tag`, with {placeholders} filled."""
-        translated = self._catalog(tag).gettext(message)
-        return self.script(tag, translated).format(**values) if values else self.script(tag, translated)
+        translated = self.content_script(tag, self._catalog(tag).gettext(message))
+        return translated.format(**values) if values else translated
 
     def plural(self, tag: str, message: Plural, count: int, **values: object) -> str:
         """A plural message, with the form chosen by the language's plural rules."""
         translated = self._catalog(tag).ngettext(message.singular, message.plural, count)
-        return self.script(tag, translated).format(**values)
+        return self.content_script(tag, translated).format(**values)
 
     def date(self, tag: str, value: object) -> str:
         """A date written the way the language writes it (2026년 11월 24일, 24 ноября 2026 г.)."""
-        return format_date(value, format="long", locale=BABEL_LOCALES.get(tag, "en"))  # type: ignore[arg-type]
+        return _long_date(value, BABEL_LOCALES.get(tag, "en"))
 
     def datetime(self, tag: str, value: object, zone: str = "Asia/Seoul") -> str:
         """A moment in the city's time, written the way the language writes it (11월 25일 (수) 오전 9:00)."""
         return format_datetime(value, format="EEEE d MMMM, HH:mm", tzinfo=zone,  # type: ignore[arg-type]
                                locale=BABEL_LOCALES.get(tag, "en"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _long_date(value: object, locale: str) -> str:
+    # Every answer shows its card's check date: a few dates per language, formatted once each (~40 us each).
+    return format_date(value, format="long", locale=locale)  # type: ignore[arg-type]
 
 
 def _english(locales_dir: Path) -> gettext.NullTranslations:

@@ -51,10 +51,12 @@ _LEASE_FOR_ADDRESS = _lease_statement(for_address=True)
 # The text and address are dropped once delivered: only the key stays, to refuse a second send.
 _MARK_SENT = (update(table_of(Outbox)).where(table_of(Outbox).c.id == bindparam("b_id"))
               .values(status="sent", sent_at=bindparam("b_sent_at"), payload={}, address=""))
-_PENDING_FOR = (select(Outbox)
-                .where(Outbox.channel == bindparam("b_channel"), Outbox.address == bindparam("b_address"),
-                       Outbox.status == "pending")
-                .order_by(Outbox.id).with_for_update(skip_locked=True))
+# Plain columns, not Outbox objects: every KakaoTalk and web message looks, and nearly always finds nothing
+# (an ORM SELECT of the class cost ~25 us more CPU per look, on SQLite and PostgreSQL alike).
+_PENDING_FOR = (select(table_of(Outbox).c.id, table_of(Outbox).c.payload)
+                .where(table_of(Outbox).c.channel == bindparam("b_channel"),
+                       table_of(Outbox).c.address == bindparam("b_address"), table_of(Outbox).c.status == "pending")
+                .order_by(table_of(Outbox).c.id).with_for_update(skip_locked=True))
 
 
 class Transport(Protocol):
@@ -115,8 +117,8 @@ class Outbound:
         return sent
 
     def _mark_sent(self, row_id: int) -> None:
-        with self.store.session() as session:
-            session.execute(_MARK_SENT, {"b_id": row_id, "b_sent_at": self.clock()})
+        with self.store.connection() as connection:  # one plain statement after every message sent
+            connection.execute(_MARK_SENT, {"b_id": row_id, "b_sent_at": self.clock()})
 
     def _retry_later(self, row_id: int, failures: int) -> None:
         with self.store.session() as session:
@@ -131,11 +133,10 @@ class Outbound:
         if session is None:
             with self.store.session() as own:
                 return self.take(channel, address, own)
-        rows = session.scalars(_PENDING_FOR, {"b_channel": channel, "b_address": address}).all()
-        payloads = [dict(row.payload) for row in rows]
-        for row in rows:
-            row.status, row.sent_at, row.payload, row.address = "sent", self.clock(), {}, ""
-        return payloads
+        rows = session.execute(_PENDING_FOR, {"b_channel": channel, "b_address": address}).all()
+        if rows:
+            session.execute(_MARK_SENT, [{"b_id": row.id, "b_sent_at": self.clock()} for row in rows])
+        return [dict(row.payload) for row in rows]
 
     def pending(self) -> int:
         """Messages not yet delivered (health checks, tests)."""

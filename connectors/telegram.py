@@ -266,13 +266,13 @@ class TelegramChannel:
 
         def record() -> tuple[int, str, dict[str, Any], bool]:
             # One trip to a worker thread and one transaction for both: each trip waits its turn for a
-            # thread and the GIL, each transaction for a connection.
-            with self.store.session() as session:
+            # thread and the GIL, each transaction for a connection. Plain statements: no ORM session.
+            with self.store.connection() as connection:
                 def is_staff(chat: int) -> bool:
-                    return desk is not None and desk.is_staff_chat(chat, session)
+                    return desk is not None and desk.is_staff_chat(chat, connection)
 
                 update_id, chat_key, payload = minimal_update(data, is_staff)
-                fresh = self.store.record_update(CHANNEL, update_id, chat_key, payload, session)
+                fresh = self.store.record_update(CHANNEL, update_id, chat_key, payload, connection)
             return update_id, chat_key, payload, fresh
 
         update_id, chat_key, payload, fresh = await asyncio.to_thread(record)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import BigInteger, BindParameter, ColumnElement, bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.config import LANGUAGES
@@ -41,10 +42,10 @@ class StaffDesk:
             "/start": lambda _staff, _args: [(HELP, [])],
         }
 
-    def is_staff_chat(self, chat_id: int, session: Session | None = None) -> bool:
+    def is_staff_chat(self, chat_id: int, session: Session | Connection | None = None) -> bool:
         """Whether this Telegram chat belongs to an active interpreter or staff member."""
         if session is None:
-            with self.store.session() as own:
+            with self.store.connection() as own:
                 return self.is_staff_chat(chat_id, own)
         return session.scalar(_STAFF_IN_CHAT, {"b_chat_id": chat_id}) is not None
 
