@@ -65,12 +65,13 @@ _UZ_CASE_AFTER_NAME = re.compile(
 # A Nepali postposition after a borrowed term ("plus center ko phone number", "노동부 ko number", "ARC lai",
 # "immigration office bata"): the term is the noun of a Nepali phrase, as with the Uzbek endings above. "ko"
 # is also Vietnamese chat for không ("ARC ko co"), so it is one vote, which a Vietnamese sentence outweighs.
+_NE_POSTPOSITIONS = "ko|lai|bata|dekhi|samma"
 _NE_POSTPOSITION_APART = re.compile(
     rf"(?:(?<=[A-Z0-9\uac00-\ud7a3])|(?<![^\W\d_])"
     rf"(?i:{'|'.join(sorted(ENGLISH_TOPIC | PLACE_NAMES | BORROWED_TERMS, key=len, reverse=True))}))"
-    rf"[\s-]+(?:ko|lai|bata|dekhi|samma)(?![^\W\d_]|[{APOSTROPHES}])"
+    rf"[\s-]+(?:{_NE_POSTPOSITIONS})(?![^\W\d_]|[{APOSTROPHES}])"
 )
-_NE_POSTPOSITION = re.compile(r"(?<![^\W\d_])(?:ko|lai|bata|dekhi|samma)(?![^\W\d_])")
+_NE_POSTPOSITION = re.compile(rf"(?<![^\W\d_])(?:{_NE_POSTPOSITIONS})(?![^\W\d_])")
 
 
 def _postpositions_apart(text: str) -> tuple[str, int]:
