@@ -46,7 +46,8 @@ GOALS = {"sustained (msg/s)": ">= 200, 0 errors", "p50 at 50 msg/s (ms)": "<= 20
          "RSS growth over soak": "<= 5 %"}
 
 
-def _questions() -> list[str]:
+def questions() -> list[str]:
+    """The held-out questions of eval/, every language: the texts of the traffic."""
     texts = []
     for path in sorted((ROOT / "eval").glob("*.jsonl")):
         texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -200,34 +201,32 @@ class Run:
         return [buckets[m] for m in sorted(buckets) if (m + 1) * 60 <= max(self.finished) - first]
 
 
-class Load:
-    """Servers, the stand-in Bot API, and the traffic."""
+class Traffic:
+    """Realistic webhook bodies with the held-out questions: every message from someone new, or `people` taking
+    turns (bench.request_profile sends the same)."""
 
-    def __init__(self, urls: list[str], api: FakeTelegramApi, people: int = 0) -> None:
-        self.urls = itertools.cycle(urls)
-        self.api = api
-        self.questions = _questions()
+    def __init__(self, people: int = 0) -> None:
+        self.questions = questions()
         self.random = random.Random(7)
         # people = 0: every message from someone new (first contact: consent notice, a new row). Otherwise
         # that many people take turns, as in a day's conversations, each asking again long after their reply.
         self.chat: Iterator[int] = (itertools.cycle(range(700_000_000, 700_000_000 + people)) if people
                                     else itertools.count(700_000_000))
         self.update = itertools.count(1)
-        # Who waits for a reply in each chat: (when the question was sent, the future its first reply resolves).
-        # The stand-in Bot API calls back on each sendMessage; polling for replies every few milliseconds
-        # spent the cores the servers are measured on (thousands of wake-ups a second at 32 in flight).
-        self._waiting: dict[int, list[tuple[float, asyncio.Future[float]]]] = {}
-        self._waiting_lock = threading.Lock()
-        api.on_send = self._arrived
 
-    def _telegram(self, text: str) -> tuple[int, dict[str, Any]]:
+    def question(self) -> str:
+        return self.random.choice(self.questions)
+
+    def telegram(self, text: str) -> tuple[int, dict[str, Any]]:
+        """(chat id, a Telegram update with `text` from that chat)."""
         chat = next(self.chat)
         update_id = next(self.update)
         return chat, {"update_id": update_id, "message": {
             "message_id": update_id, "date": 1795490123, "text": text,
             "from": {"id": chat, "is_bot": False, "first_name": "L"}, "chat": {"id": chat, "type": "private"}}}
 
-    def _kakao(self, text: str) -> dict[str, Any]:
+    def kakao(self, text: str) -> dict[str, Any]:
+        """A KakaoTalk skill request with `text`."""
         user = f"load-{next(self.chat)}"
         return {"intent": {"id": "x", "name": "fallback"}, "bot": {"id": "b", "name": "bot"},
                 "action": {"id": "a", "name": "skill", "params": {}, "detailParams": {}, "clientExtra": None},
@@ -235,13 +234,28 @@ class Load:
                                 "block": {"id": "x", "name": "fallback"},
                                 "user": {"id": user, "type": "botUserKey", "properties": {}}}}
 
+
+class Load:
+    """Servers, the stand-in Bot API, and the traffic."""
+
+    def __init__(self, urls: list[str], api: FakeTelegramApi, people: int = 0) -> None:
+        self.urls = itertools.cycle(urls)
+        self.api = api
+        self.traffic = Traffic(people)
+        # Who waits for a reply in each chat: (when the question was sent, the future its first reply resolves).
+        # The stand-in Bot API calls back on each sendMessage; polling for replies every few milliseconds
+        # spent the cores the servers are measured on (thousands of wake-ups a second at 32 in flight).
+        self._waiting: dict[int, list[tuple[float, asyncio.Future[float]]]] = {}
+        self._waiting_lock = threading.Lock()
+        api.on_send = self._arrived
+
     async def one(self, client: Http, run: Run) -> None:
-        text = self.random.choice(self.questions)
+        text = self.traffic.question()
         url = next(self.urls)
         started = time.monotonic()
         try:
-            if self.random.random() < 0.5:
-                chat, body = self._telegram(text)
+            if self.traffic.random.random() < 0.5:
+                chat, body = self.traffic.telegram(text)
                 reply = self._expect(chat, started)  # before the POST: the reply can come before its response
                 try:
                     status, _body = await client.post(url + "/webhooks/telegram", body,
@@ -252,7 +266,7 @@ class Load:
                 finally:
                     self._forget(chat, reply)
             else:
-                status, answer = await client.post(url + "/webhooks/kakao", self._kakao(text))
+                status, answer = await client.post(url + "/webhooks/kakao", self.traffic.kakao(text))
                 if status != 200 or b"template" not in answer:
                     raise RuntimeError(status)
                 run.took(started, time.monotonic())
@@ -299,7 +313,7 @@ class Load:
         client = Http(timeout=60)
         for text in firsts.values():
             for _ in range(servers):
-                await client.post(next(self.urls) + "/webhooks/kakao", self._kakao(text))
+                await client.post(next(self.urls) + "/webhooks/kakao", self.traffic.kakao(text))
         await client.close()
 
     async def closed_loop(self, seconds: float, concurrency: int) -> Run:
@@ -339,7 +353,7 @@ def _resolve(reply: asyncio.Future[float], at: float) -> None:
         reply.set_result(at)
 
 
-def _lexical_model(env: dict[str, str]) -> dict[str, str]:
+def lexical_model(env: dict[str, str]) -> dict[str, str]:
     """Settings for NLU without the sentence encoder: its own model folder, trained here if not current."""
     env = {**env, "NEWCOMER_NLU_ENCODER": "none", "NEWCOMER_NLU_MODEL_DIR": str(ROOT / "var" / "model-none")}
     check = [sys.executable, "-m", "bot.cli", "train", "--check-only"]
@@ -402,7 +416,7 @@ def main() -> None:
                "NEWCOMER_CHANNELS_KAKAO_ENABLED": "true", "NEWCOMER_CHANNELS_TELEGRAM_API_URL": api.url,
                "NEWCOMER_TELEGRAM_TOKEN": "123456:LOAD", "NEWCOMER_TELEGRAM_WEBHOOK_SECRET": SECRET}
         if args.encoder == "none":
-            env = _lexical_model(env)
+            env = lexical_model(env)
         servers = _start_servers(args.servers, env, work)
         load = Load([u for _p, u in servers], api, args.people)
         try:

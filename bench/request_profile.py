@@ -7,22 +7,22 @@ import asyncio
 import concurrent.futures
 import cProfile
 import io
-import itertools
 import json
 import os
 import pstats
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.load_bench import Traffic, lexical_model  # noqa: E402
 SECRET = "profile-secret"
 USAGE = """\
 The real app (config.yml, lexical NLU only as `bench.load_bench --encoder none`, logging as `newcomer serve`
@@ -47,13 +47,6 @@ with FakeTelegramApi() as api:
 """
 
 
-def _questions() -> list[str]:
-    texts = []
-    for path in sorted((ROOT / "eval").glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return texts
-
-
 class InlineExecutor(concurrent.futures.ThreadPoolExecutor):
     """Runs asyncio.to_thread work on the calling thread, so cProfile (one thread only) sees it (a subclass:
     asyncio takes only thread pools as the default executor)."""
@@ -65,32 +58,6 @@ class InlineExecutor(concurrent.futures.ThreadPoolExecutor):
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine, as a thread would
             future.set_exception(exc)
         return future
-
-
-class Traffic:
-    """Realistic request bodies: eval questions, every message from someone new or `people` taking turns."""
-
-    def __init__(self, people: int) -> None:
-        self.questions = _questions()
-        self.random = random.Random(7)
-        self.chat: Iterator[int] = (itertools.cycle(range(700_000_000, 700_000_000 + people)) if people
-                                    else itertools.count(700_000_000))
-        self.update = itertools.count(1)
-
-    def telegram(self) -> bytes:
-        chat, update_id = next(self.chat), next(self.update)
-        return json.dumps({"update_id": update_id, "message": {
-            "message_id": update_id, "date": 1795490123, "text": self.random.choice(self.questions),
-            "from": {"id": chat, "is_bot": False, "first_name": "L"},
-            "chat": {"id": chat, "type": "private"}}}).encode()
-
-    def kakao(self, text: str | None = None) -> bytes:
-        return json.dumps({
-            "intent": {"id": "x", "name": "fallback"}, "bot": {"id": "b", "name": "bot"},
-            "action": {"id": "a", "name": "skill", "params": {}, "detailParams": {}, "clientExtra": None},
-            "userRequest": {"timezone": "Asia/Seoul", "utterance": text or self.random.choice(self.questions),
-                            "lang": "kr", "params": {}, "block": {"id": "x", "name": "fallback"},
-                            "user": {"id": f"load-{next(self.chat)}", "type": "botUserKey", "properties": {}}}}).encode()
 
 
 async def call(app: Any, path: str, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> tuple[int, bytes]:
@@ -171,13 +138,14 @@ async def run(args: argparse.Namespace, api_url: str, work: Path) -> None:
     secret = [(b"x-telegram-bot-api-secret-token", SECRET.encode())]
 
     async def telegram() -> None:
-        status, body = await call(app, "/webhooks/telegram", traffic.telegram(), secret)
+        _chat, update = traffic.telegram(traffic.question())
+        status, body = await call(app, "/webhooks/telegram", json.dumps(update).encode(), secret)
         assert status == 200, (status, body)
         if args.concurrency == 1:
             await channel.drain()  # answered and delivered to the stand-in Bot API
 
     async def kakao() -> None:
-        status, body = await call(app, "/webhooks/kakao", traffic.kakao())
+        status, body = await call(app, "/webhooks/kakao", json.dumps(traffic.kakao(traffic.question())).encode())
         assert status == 200 and b"template" in body, (status, body)
 
     async def measure(send: Callable[[], Any], count: int) -> tuple[float, float]:
@@ -195,7 +163,7 @@ async def run(args: argparse.Namespace, api_url: str, work: Path) -> None:
     async with app.router.lifespan_context(app):
         for question in {json.loads(line)["lang"]: line for path in sorted((ROOT / "eval").glob("*.jsonl"))
                          for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}.values():
-            await call(app, "/webhooks/kakao", traffic.kakao(json.loads(question)["text"]))  # every language once
+            await call(app, "/webhooks/kakao", json.dumps(traffic.kakao(json.loads(question)["text"])).encode())
         await measure(telegram, 50)
         await measure(kakao, 50)
         if args.sql:
@@ -260,10 +228,7 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.update({"NEWCOMER_PSEUDONYM_SECRET": "profile", "NEWCOMER_TELEGRAM_TOKEN": "123456:PROFILE",
                        "NEWCOMER_TELEGRAM_WEBHOOK_SECRET": SECRET})
-    model = {**os.environ, "NEWCOMER_NLU_ENCODER": "none", "NEWCOMER_NLU_MODEL_DIR": str(ROOT / "var" / "model-none")}
-    check = [sys.executable, "-m", "bot.cli", "train", "--check-only"]
-    if subprocess.run(check, cwd=ROOT, env=model, capture_output=True).returncode != 0:
-        subprocess.run([sys.executable, "-m", "bot.cli", "train", "--quiet"], cwd=ROOT, env=model, check=True)
+    lexical_model(dict(os.environ))  # trained into var/model-none if not current
     cluster = None
     args.database_url = None
     if args.db == "postgresql":
