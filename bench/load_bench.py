@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.config import load_settings  # noqa: E402
+from bot.runtime import encoder_workers  # noqa: E402
 from tests.fake_telegram_api import FakeTelegramApi  # noqa: E402
 from tests.pg_cluster import PgCluster  # noqa: E402
 
@@ -362,6 +365,26 @@ def lexical_model(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def _nlu_counts(urls: list[str]) -> Counter[str]:
+    """How the servers have ranked messages so far (their /healthz), summed."""
+    total: Counter[str] = Counter()
+    for url in urls:
+        total.update(httpx.get(url + "/healthz", timeout=10).json().get("nlu", {}))
+    return total
+
+
+def _routes(before: Counter[str], after: Counter[str]) -> str:
+    """Shares of the messages ranked between two counts: lexical alone, lexical alone because the encoder was
+    busy, encoder; and texts per encoder call."""
+    delta = after - before
+    ranked = sum(n for key, n in delta.items() if key.startswith("ranked_")) or 1
+    shares = ", ".join(f"{label} {delta[key] / ranked * 100:.0f} %" for key, label in
+                       [("ranked_lexical", "lexical"), ("ranked_lexical_busy", "lexical, encoder busy"),
+                        ("ranked_encoder", "encoder")])
+    per_call = delta["encoder_texts"] / delta["encoder_calls"] if delta["encoder_calls"] else 0.0
+    return f"{shares}; {per_call:.2f} messages per encoder call"
+
+
 def _start_servers(count: int, env: dict[str, str], logs: Path) -> list[tuple[subprocess.Popen[bytes], str]]:
     servers = []
     for n in range(count):
@@ -425,12 +448,16 @@ def main() -> None:
             rss_start = sum(_rss_mb(p.pid) for p, _u in servers)
             # Where the two cores go in the sustained phase: the servers, and this process (the load generator
             # and the stand-in Bot API), which a deployment does not run beside its servers.
+            urls = [u for _p, u in servers]
+            counts_start = _nlu_counts(urls)
             cpu_start, harness_start = sum(_cpu_seconds(p.pid) for p, _u in servers), time.process_time()
             peak = asyncio.run(load.closed_loop(args.seconds, args.concurrency))
             per_message = 1000 / max(1, peak.sent)
             cpu_per_message = (sum(_cpu_seconds(p.pid) for p, _u in servers) - cpu_start) * per_message
             harness_per_message = (time.process_time() - harness_start) * per_message
+            counts_peak = _nlu_counts(urls)
             steady = asyncio.run(load.open_loop(args.seconds, args.rate))
+            counts_steady = _nlu_counts(urls)
             soak_growth = None
             soak_minutes: list[float] = []
             soak = Run()
@@ -457,6 +484,8 @@ def main() -> None:
          GOALS["sustained (msg/s)"]),
         ("server CPU per message, sustained phase (ms)", f"{cpu_per_message:.1f}", ""),
         ("load generator and stand-in Bot API CPU per message (ms)", f"{harness_per_message:.1f}", ""),
+        ("how messages were ranked, sustained phase", _routes(counts_start, counts_peak), ""),
+        (f"how messages were ranked at {args.rate:g} msg/s", _routes(counts_peak, counts_steady), ""),
         (f"p50 at {args.rate:g} msg/s (ms)", f"{steady.pct(0.5):.0f}", GOALS["p50 at 50 msg/s (ms)"]),
         (f"p99 at {args.rate:g} msg/s (ms)", f"{steady.pct(0.99):.0f}", GOALS["p99 at 50 msg/s (ms)"]),
         (f"errors at {args.rate:g} msg/s", f"{steady.errors} of {steady.sent}", "0"),
@@ -471,6 +500,8 @@ def main() -> None:
                      ", ".join(f"{m.pct(0.5):.0f}/{m.pct(0.99):.0f}" for m in soak.minutes()), ""))
     encoder = ", encoder none (lexical NLU only)" if args.encoder == "none" else ""
     people = f"{args.people} people taking turns" if args.people else "every message from a new person"
+    if args.encoder != "none":
+        encoder = f", {encoder_workers(load_settings(ROOT / 'config.yml').settings.nlu)} encoder worker(s) each"
     table = [f"Load benchmark: {args.db}, {args.servers} server process(es){encoder}, {people}, {os.cpu_count()} cores, "
              f"{args.seconds:g} s per phase", "",
              "| measure | result | goal |", "|---|---|---|"]

@@ -65,6 +65,13 @@ class NluSettings(_Strict):
     # above 1 switches the fast path off.
     fast_path: float = Field(default=0.6, gt=0.0, le=1.1)
     fast_path_intents: float = Field(default=0.6, gt=0.0, le=1.1)  # the same for intents (hello, a person please)
+    # Sentence encodings a process runs at once, each on one core; messages that arrive while all are busy are
+    # encoded together in the next call. 0: half the cores, at least one (bot.runtime.encoder_workers).
+    encoder_workers: int = Field(default=0, ge=0, le=64)
+    # Overload: when this many messages already wait for the encoder (0: never), the fast path's floor for
+    # cards falls to fast_path_busy (1.1: never), so the lexical model answers what it would answer alone.
+    busy_queue: int = Field(default=2, ge=0, le=1000)
+    fast_path_busy: float = Field(default=0.3, gt=0.0, le=1.1)
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = Field(default=2.0, gt=0.0, le=30.0)  # seconds; slower means a handoff
     thresholds: ThresholdSettings = ThresholdSettings()

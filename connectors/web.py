@@ -30,6 +30,7 @@ from connectors.openapi import openapi
 from connectors.ratelimit import guard_middleware
 from connectors.telegram import TelegramChannel, bot_from_environment
 from connectors.telegram_desk import StaffDesk
+from nlu.understand import Understander
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -102,7 +103,10 @@ def create_app(runtime: Runtime) -> Starlette:
         return JSONResponse(reply.as_dict())
 
     async def health(_request: Request) -> Response:
-        return JSONResponse({"status": "ok", "cards": len(runtime.engine.content.cards)})
+        status: dict[str, object] = {"status": "ok", "cards": len(runtime.engine.content.cards)}
+        if isinstance(runtime.understander, Understander):  # counts only, nothing a person said
+            status["nlu"] = runtime.understander.counts()
+        return JSONResponse(status)
 
     async def page(request: Request) -> Response:
         tag = request.query_params.get("lang", runtime.config.settings.default_language)

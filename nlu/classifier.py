@@ -7,13 +7,15 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Iterable, Mapping
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from nlu.encoders import Encoder, make_encoder
+from nlu.encoders import BatchingEncoder, Encoder, make_encoder
 from nlu.linear import SoftmaxLayer, Tfidf, char_ngrams, word_ngrams
 from nlu.tokenize import tokens
 
@@ -42,10 +44,18 @@ class FastPath:
     # An intent (hello, a person please, ...) acts at a low probability, so the lexical layer alone must be
     # surer of it: "I need an interpreter at the hospital" reads as "a person please" at 0.49 on n-grams.
     intent_floor: float = 1.1
+    # The floor for cards while the encoder is busy (messages queue for it): under overload a reply now from
+    # the lexical layer beats one that comes late or not at all (KakaoTalk gives a skill 5 seconds). Never
+    # above `floor`; 1.1 = always wait for the encoder. Intents keep their floor.
+    busy_floor: float = 1.1
 
-    def sure(self, lang: str, label: str, best: float, runner_up: float) -> bool:
-        """Whether a lexical ranking led by `label`, with these two top probabilities, can stand alone."""
-        floor = self.intent_floor if label.startswith("intent:") else max(self.floor, self.answer.get(lang, 0.0))
+    def sure(self, lang: str, label: str, best: float, runner_up: float, busy: bool = False) -> bool:
+        """Whether a lexical ranking led by `label`, with these two top probabilities, can stand alone
+        (`busy`: while the encoder is busy)."""
+        if label.startswith("intent:"):
+            floor = self.intent_floor
+        else:
+            floor = max(min(self.floor, self.busy_floor) if busy else self.floor, self.answer.get(lang, 0.0))
         return best >= floor and best - runner_up >= self.margin
 
 
@@ -65,6 +75,10 @@ def fingerprint(examples: Iterable[tuple[str, str, str]]) -> str:
     return digest.hexdigest()[:16]
 
 
+def _never_busy() -> bool:
+    return False
+
+
 @dataclass
 class CardClassifier:
     """Ranks the labels for a message; built by nlu.fitting.fit, kept with save() and load()."""
@@ -77,10 +91,29 @@ class CardClassifier:
     meta: dict[str, object]
     encoder: Encoder | None = None  # not saved: encoders hold native handles
     fast_path: FastPath = field(default_factory=FastPath)  # off, until load() is told the settings
+    # Whether messages are waiting for the encoder (the serving runtime wires BatchingEncoder.busy in).
+    encoder_busy: Callable[[], bool] = _never_busy
     _offset: int = field(init=False)
+    _routes: Counter[str] = field(init=False)
+    _routes_lock: threading.Lock = field(init=False)
 
     def __post_init__(self) -> None:
         self._offset = len(self.words.vocabulary)
+        self._routes = Counter()
+        self._routes_lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, object]:
+        # Counters, the lock and the busy signal belong to a running process, not to the saved model.
+        state = dict(self.__dict__)
+        for name in ("_routes", "_routes_lock", "encoder_busy"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.encoder_busy = _never_busy
+        self._routes = Counter()
+        self._routes_lock = threading.Lock()
 
     def lexical_vector(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sparse columns and values of a tokenised message: word features, then character ones."""
@@ -93,18 +126,42 @@ class CardClassifier:
         otherwise from the full layer with the sentence vector."""
         columns, values = self.lexical_vector(tokens(text, lang))
         probabilities = self.lexical.probabilities(columns, values)
-        if not self.lexical_is_sure(probabilities, lang):
+        route = self._route(probabilities, lang)
+        if route == "encoder":
             assert self.encoder is not None, "load() gives the classifier its encoder"
             vector = self.encoder.encode([text])[0] * EMBEDDING_WEIGHT
             probabilities = self.full.probabilities(columns, values, vector)
+        with self._routes_lock:
+            self._routes[route] += 1
         order = np.argsort(probabilities)[::-1]
         return [Ranked(self.labels[i], float(probabilities[i])) for i in order]
 
-    def lexical_is_sure(self, probabilities: np.ndarray, lang: str) -> bool:
-        """Whether the lexical layer's probabilities for a message in `lang` can skip the encoder."""
+    def _route(self, probabilities: np.ndarray, lang: str) -> str:
+        """How a message is ranked: "lexical" (sure), "lexical_busy" (sure enough while the encoder is busy)
+        or "encoder"."""
+        if self.lexical_is_sure(probabilities, lang):
+            return "lexical"
+        if self.fast_path.busy_floor < self.fast_path.floor and self.encoder_busy() and self.lexical_is_sure(
+            probabilities, lang, busy=True
+        ):
+            return "lexical_busy"
+        return "encoder"
+
+    def lexical_is_sure(self, probabilities: np.ndarray, lang: str, busy: bool = False) -> bool:
+        """Whether the lexical layer's probabilities for a message in `lang` can skip the encoder
+        (`busy`: with the floor for a busy encoder)."""
         top = int(probabilities.argmax())
         runner_up = float(np.partition(probabilities, -2)[-2]) if len(probabilities) > 1 else 0.0
-        return self.fast_path.sure(lang, self.labels[top], float(probabilities[top]), runner_up)
+        return self.fast_path.sure(lang, self.labels[top], float(probabilities[top]), runner_up, busy)
+
+    def counts(self) -> dict[str, int]:
+        """Messages ranked by each route since start, and the encoder's calls (several messages share one
+        when they arrive together)."""
+        with self._routes_lock:
+            counts = {f"ranked_{route}": n for route, n in sorted(self._routes.items())}
+        if isinstance(self.encoder, BatchingEncoder):
+            counts["encoder_calls"], counts["encoder_texts"] = self.encoder.calls, self.encoder.texts
+        return counts
 
     def save(self, directory: Path) -> None:
         """Write the model and a JSON summary of how it was trained."""

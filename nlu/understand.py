@@ -66,6 +66,10 @@ class Understander:
         ranking = self.classifier.rank(text, detection.lang)
         return Reading(text=text, detection=detection, danger=self.danger.check(text), ranking=ranking)
 
+    def counts(self) -> dict[str, int]:
+        """How messages were ranked since start (see CardClassifier.counts)."""
+        return self.classifier.counts()
+
     def warm_up(self) -> None:
         """Load every language's tokenizer and the encoder (about 3 s), so that no person's first
         message waits for them."""

@@ -13,7 +13,7 @@ from bot.config import LANGUAGES
 from bot.runtime import load_classifier, load_content
 from nlu.classifier import FastPath
 from nlu.danger import DangerDetector
-from nlu.encoders import NoEncoder
+from nlu.encoders import BatchingEncoder, NoEncoder
 from nlu.fitting import fit
 from nlu.understand import Reading, Understander
 from tests.conftest import settings_for
@@ -42,6 +42,43 @@ def test_sure_needs_the_floor_the_language_threshold_and_the_margin() -> None:
     assert rule.sure("ne", "intent:human", 0.65, 0.1)
     assert not FastPath().sure("ko", card, 1.0, 0.0)  # off by default
     assert not FastPath().sure("ko", "intent:greet", 1.0, 0.0)
+
+
+def test_a_busy_encoder_lowers_the_floor_for_cards_only() -> None:
+    rule = FastPath(floor=0.6, margin=0.12, answer={"ko": 0.3, "en": 0.71}, intent_floor=0.6, busy_floor=0.3)
+    card = "services.interpretation"
+    assert not rule.sure("ko", card, 0.5, 0.2) and rule.sure("ko", card, 0.5, 0.2, busy=True)
+    assert not rule.sure("ko", card, 0.29, 0.0, busy=True)  # below the floor for a busy encoder
+    assert not rule.sure("en", card, 0.7, 0.0, busy=True)  # English's answer threshold still holds
+    assert not rule.sure("ko", card, 0.5, 0.45, busy=True)  # and the clarify margin
+    assert not rule.sure("ne", "intent:human", 0.5, 0.1, busy=True)  # intents keep their own floor
+    assert FastPath(floor=0.6, busy_floor=0.9).sure("ko", card, 0.7, 0.0, busy=True)  # never stricter than idle
+    assert not FastPath().sure("ko", card, 1.0, 0.0, busy=True)  # off by default
+
+
+def test_a_busy_encoder_is_skipped_only_where_the_lexical_layer_would_answer(tmp_path: Path) -> None:
+    examples = load_content(settings_for(tmp_path, tmp_path)).training_examples()[::4]
+    model = fit(examples, NoEncoder())
+    encoder = CountingEncoder()
+    model.encoder = encoder
+    text, label, lang = next((t, lab, lg) for t, lab, lg in examples if lg == "ko")
+    model.fast_path = FastPath(floor=1.1, margin=0.0, busy_floor=0.0)  # only a busy encoder is ever skipped
+    assert model.rank(text, lang)[0].label == label and encoder.texts == [text]
+    model.encoder_busy = lambda: True
+    assert model.rank(text, lang)[0].label == label and encoder.texts == [text]  # not asked again
+    model.fast_path = FastPath(floor=1.1, margin=0.0, answer={lang: 1.0}, busy_floor=0.0)  # would not answer
+    model.rank(text, lang)
+    assert encoder.texts == [text, text]  # so it waits for the busy encoder
+    assert model.counts() == {"ranked_encoder": 2, "ranked_lexical_busy": 1}
+
+
+def test_serving_batches_the_encoder_and_tells_the_classifier_when_it_is_busy(model_dir: Path, tmp_path: Path) -> None:
+    config = settings_for(tmp_path, model_dir)
+    classifier = load_classifier(config)
+    assert isinstance(classifier.encoder, BatchingEncoder)
+    assert classifier.encoder_busy == classifier.encoder.busy
+    assert classifier.encoder.busy_queue == config.settings.nlu.busy_queue > 0
+    assert classifier.fast_path.busy_floor == config.settings.nlu.fast_path_busy < classifier.fast_path.floor
 
 
 def test_rank_calls_the_encoder_only_when_the_lexical_layer_is_not_sure(tmp_path: Path) -> None:

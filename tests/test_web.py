@@ -21,6 +21,11 @@ def test_health(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok" and response.json()["cards"] >= 8
+    before = response.json()["nlu"]
+    client.post("/api/chat", json={"user": "h1", "text": "Where can I learn Korean for free?"})
+    after = client.get("/healthz").json()["nlu"]  # how messages were ranked: counts, no text
+    assert sum(after.values()) > sum(before.values())
+    assert all(key.startswith(("ranked_", "encoder_")) and isinstance(n, int) for key, n in after.items())
 
 
 def test_chat_answers_in_the_person_s_language(client: TestClient) -> None:
