@@ -381,8 +381,9 @@ def _routes(before: Counter[str], after: Counter[str]) -> str:
     shares = ", ".join(f"{label} {delta[key] / ranked * 100:.0f} %" for key, label in
                        [("ranked_lexical", "lexical"), ("ranked_lexical_busy", "lexical, encoder busy"),
                         ("ranked_encoder", "encoder")])
-    per_call = delta["encoder_texts"] / delta["encoder_calls"] if delta["encoder_calls"] else 0.0
-    return f"{shares}; {per_call:.2f} messages per encoder call"
+    if not delta["encoder_calls"]:
+        return shares
+    return f"{shares}; {delta['encoder_texts'] / delta['encoder_calls']:.2f} messages per encoder call"
 
 
 def _start_servers(count: int, env: dict[str, str], logs: Path) -> list[tuple[subprocess.Popen[bytes], str]]:
@@ -419,6 +420,8 @@ def main() -> None:
                         help="0: every message from a new person; N: N people take turns (returning people)")
     parser.add_argument("--encoder", choices=["config", "none"], default="config",
                         help="none: lexical NLU only, to measure everything but the sentence encoder")
+    parser.add_argument("--busy-queue", type=int, default=None,
+                        help="nlu.busy_queue for the servers (0: always wait for the encoder); default: config.yml")
     parser.add_argument("--out", default=str(ROOT / "docs" / "load-bench.md"))
     args = parser.parse_args()
     if args.servers > 1 and args.db == "sqlite":
@@ -440,6 +443,8 @@ def main() -> None:
                "NEWCOMER_TELEGRAM_TOKEN": "123456:LOAD", "NEWCOMER_TELEGRAM_WEBHOOK_SECRET": SECRET}
         if args.encoder == "none":
             env = lexical_model(env)
+        if args.busy_queue is not None:
+            env["NEWCOMER_NLU_BUSY_QUEUE"] = str(args.busy_queue)
         servers = _start_servers(args.servers, env, work)
         load = Load([u for _p, u in servers], api, args.people)
         try:
@@ -501,7 +506,9 @@ def main() -> None:
     encoder = ", encoder none (lexical NLU only)" if args.encoder == "none" else ""
     people = f"{args.people} people taking turns" if args.people else "every message from a new person"
     if args.encoder != "none":
-        encoder = f", {encoder_workers(load_settings(ROOT / 'config.yml').settings.nlu)} encoder worker(s) each"
+        nlu = load_settings(ROOT / "config.yml").settings.nlu
+        busy_queue = nlu.busy_queue if args.busy_queue is None else args.busy_queue
+        encoder = f", {encoder_workers(nlu)} encoder worker(s) each, busy queue {busy_queue or 'off'}"
     table = [f"Load benchmark: {args.db}, {args.servers} server process(es){encoder}, {people}, {os.cpu_count()} cores, "
              f"{args.seconds:g} s per phase", "",
              "| measure | result | goal |", "|---|---|---|"]
@@ -510,7 +517,8 @@ def main() -> None:
     print(text)
     out = Path(args.out)
     previous = out.read_text(encoding="utf-8") if out.exists() else "# Load benchmark\n"
-    flag = (" --encoder none" if args.encoder == "none" else "") + (f" --people {args.people}" if args.people else "")
+    flag = (" --encoder none" if args.encoder == "none" else "") + (f" --people {args.people}" if args.people else "") \
+        + (f" --busy-queue {args.busy_queue}" if args.busy_queue is not None else "")
     marker = f"<!-- {args.db} x{args.servers}{flag.replace(' --', ' ')} -->"
     section = f"{marker}\n{text}\n\nCommand: `.venv/bin/python -m bench.load_bench --db {args.db} --servers {args.servers}" \
               f"{flag}{' --soak %g' % args.soak if args.soak else ''}`\n{marker}"
