@@ -18,6 +18,10 @@ INTENT_ACTIONS: dict[str, Action] = {
     "intent:out_of_scope": "unsure",
 }
 
+# Control characters other than tab and line breaks carry nothing a person typed (a NUL from a broken client,
+# say), and PostgreSQL refuses NUL in text: they are dropped from every incoming message.
+_CONTROLS = {code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n\r"}
+
 
 @dataclass(frozen=True)
 class Incoming:
@@ -32,6 +36,9 @@ class Incoming:
     """The channel's update id: set, the reply is queued in the outbox with everything else, once."""
     reply_to: str | None = None
     """Where the reply goes, if not to `user_id` (a Telegram chat)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", self.text.translate(_CONTROLS))  # frozen: set once, here
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -71,6 +71,9 @@ def test_random_bodies_never_5xx(client: TestClient, body: bytes) -> None:
 
 @FUZZ
 @given(kakao=kakao_like, update=telegram_like, chat=chat_like)
+@example(kakao={"userRequest": {"utterance": "a\x00b", "user": {"id": "k1"}}, "action": None},  # PostgreSQL refuses NUL
+         update={"update_id": 5, "message": {"chat": {"id": 5, "type": "private"}, "text": "\x00hi"}},
+         chat={"text": "è\U00013a2a\x001\x85", "lang": None, "user": "¡½"})  # found by this test, on PostgreSQL
 def test_near_valid_payloads_never_5xx(client: TestClient, kakao: Any, update: Any, chat: Any) -> None:
     assert post(client, "/webhooks/kakao", json.dumps(kakao).encode()) < 500
     assert post(client, "/webhooks/telegram", json.dumps(update).encode()) < 500

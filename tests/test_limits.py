@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 
 from bot import messages as M
 from bot.config import LimitSettings, RateSettings
+from bot.dialogue import Incoming
 from bot.runtime import Runtime
 from connectors.ratelimit import Guard, TokenBuckets
 from connectors.telegram import SECRET_ENV, SECRET_HEADER
@@ -174,3 +175,8 @@ def test_bad_input_gets_a_4xx_json_error_never_a_5xx(every_route: TestClient, pa
 
 def test_gets_and_health_are_not_limited(client: TestClient) -> None:
     assert all(client.get("/healthz").status_code == 200 for _ in range(10))
+
+
+def test_control_characters_are_dropped_from_incoming_text() -> None:
+    # PostgreSQL refuses NUL in text, and no person types one; tabs and line breaks stay.
+    assert Incoming("web", "u1", "a\x00b\x85c\x7f\td\ne\r").text == "abc\td\ne\r"
