@@ -181,6 +181,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from nlu import evaluate as ev
     from bot.runtime import build_understander, load_content
+    from nlu.understand import Understander
 
     split = "dev" if args.tune else args.split
     if args.misses and split != "dev":
@@ -191,6 +192,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = config.settings
     content = load_content(config)
     understander = build_understander(config, content)
+    if args.encoder_busy:
+        if not isinstance(understander, Understander):
+            print("--encoder-busy measures the builtin classifier (nlu.backend: builtin)", file=sys.stderr)
+            return EXIT_USAGE
+        understander.classifier.encoder_busy = lambda: True  # every message as under overload
     files = sorted(config.path(args.data).glob("*.jsonl")) if config.path(args.data).is_dir() else [config.path(args.data)]
     if not files or not files[0].exists():
         raise ev.EvalDataError(f"{config.path(args.data)}: no evaluation questions (*.jsonl) found")
@@ -208,7 +214,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     out = config.path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     ev.chart(scores, out / "nlu-eval.png")
-    report = ev.markdown(scores, split, thresholds, "nlu-eval.png")
+    report = ev.markdown(scores, split, thresholds, "nlu-eval.png", args.encoder_busy)
     (out / "nlu-eval.md").write_text(report, encoding="utf-8")
     print(report)
     if args.misses:
@@ -464,6 +470,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--tune", action="store_true",
                           help="choose per-language answer thresholds on the dev split and print them")
     evaluate.add_argument("--target", type=float, default=0.9, help="precision the thresholds aim for")
+    evaluate.add_argument("--encoder-busy", action="store_true",
+                          help="read every message as under overload (nlu.busy_queue reached): see docs/load-bench.md")
     evaluate.add_argument("--misses", action="store_true",
                           help="also list the dev split's misses (wrong card, wrong answer, wrong language)")
     evaluate.set_defaults(func=cmd_eval)

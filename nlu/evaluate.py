@@ -191,14 +191,19 @@ def _percent(value: float, bad: bool = False) -> str:
     return f"{(math.ceil(tenths - 1e-9) if bad else math.floor(tenths + 1e-9)) / 10:.1f}%"
 
 
-def markdown(scores: list[LanguageScore], split: str, thresholds: ThresholdSettings, chart: str | None) -> str:
-    """The report as a markdown table."""
+def markdown(scores: list[LanguageScore], split: str, thresholds: ThresholdSettings, chart: str | None,
+             encoder_busy: bool = False) -> str:
+    """The report as a markdown table (`encoder_busy`: every message read as under overload)."""
+    busy = " --encoder-busy" if encoder_busy else ""
     lines = [
-        f"# NLU evaluation ({split} split)",
+        f"# NLU evaluation ({split} split{', encoder busy' if encoder_busy else ''})",
         "",
-        f"Reproduce: `newcomer train && newcomer eval --split {split} --out docs` (thresholds in config.yml",
+        f"Reproduce: `newcomer train && newcomer eval --split {split}{busy} --out docs` (thresholds in config.yml",
         "were chosen with `newcomer eval --tune` on the dev split).",
         "",
+        *(["Every message is read as when the server is overloaded (nlu.busy_queue messages already wait for the",
+           "sentence encoder): a card the lexical layer would answer alone at nlu.fast_path_busy is answered",
+           "without the encoder. Serving does this only under load (docs/load-bench.md).", ""] if encoder_busy else []),
         "Held-out questions written independently of the cards' examples (`eval/*.jsonl`), never used",
         "for training. Top-1 is on in-scope questions; wrong answers and handoffs are over all questions",
         "(any automatic answer to an out-of-scope question counts as wrong).",

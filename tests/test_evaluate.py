@@ -98,3 +98,11 @@ def test_rounding_never_shows_a_missed_goal_as_met() -> None:
     row = ev.markdown([langid], "test", ThresholdSettings(), None).splitlines()[-1]
     assert "| 98.9% |" in row and "| 2.1% |" in row
     assert "| 100.0% |" in row  # exact values stay exact
+
+
+def test_a_report_read_as_under_load_says_so_and_how_to_reproduce_it() -> None:
+    scores = [ev.score([outcome("en", "a.one", "a.one", 0.9)], "en")]
+    text = ev.markdown(scores, "test", ThresholdSettings(), None, encoder_busy=True)
+    assert text.startswith("# NLU evaluation (test split, encoder busy)")
+    assert "`newcomer train && newcomer eval --split test --encoder-busy --out docs`" in text
+    assert "encoder busy" not in ev.markdown(scores, "test", ThresholdSettings(), None)

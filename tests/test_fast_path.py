@@ -11,7 +11,7 @@ import numpy as np
 
 from bot.config import LANGUAGES
 from bot.runtime import load_classifier, load_content
-from nlu.classifier import FastPath
+from nlu.classifier import CardClassifier, FastPath
 from nlu.danger import DangerDetector
 from nlu.encoders import BatchingEncoder, NoEncoder
 from nlu.fitting import fit
@@ -28,6 +28,14 @@ class CountingEncoder(NoEncoder):
     def encode(self, texts: list[str]) -> np.ndarray:
         self.texts += texts
         return super().encode(texts)
+
+
+def _lexical_model(tmp_path: Path) -> tuple[CardClassifier, CountingEncoder, tuple[str, str, str]]:
+    """A small model without sentence vectors, its counting encoder, and one of its Korean examples."""
+    examples = load_content(settings_for(tmp_path, tmp_path)).training_examples()[::4]
+    model = fit(examples, NoEncoder())
+    model.encoder = CountingEncoder()
+    return model, model.encoder, next(example for example in examples if example[2] == "ko")
 
 
 def test_sure_needs_the_floor_the_language_threshold_and_the_margin() -> None:
@@ -57,11 +65,7 @@ def test_a_busy_encoder_lowers_the_floor_for_cards_only() -> None:
 
 
 def test_a_busy_encoder_is_skipped_only_where_the_lexical_layer_would_answer(tmp_path: Path) -> None:
-    examples = load_content(settings_for(tmp_path, tmp_path)).training_examples()[::4]
-    model = fit(examples, NoEncoder())
-    encoder = CountingEncoder()
-    model.encoder = encoder
-    text, label, lang = next((t, lab, lg) for t, lab, lg in examples if lg == "ko")
+    model, encoder, (text, label, lang) = _lexical_model(tmp_path)
     model.fast_path = FastPath(floor=1.1, margin=0.0, busy_floor=0.0)  # only a busy encoder is ever skipped
     assert model.rank(text, lang)[0].label == label and encoder.texts == [text]
     model.encoder_busy = lambda: True
@@ -82,11 +86,7 @@ def test_serving_batches_the_encoder_and_tells_the_classifier_when_it_is_busy(mo
 
 
 def test_rank_calls_the_encoder_only_when_the_lexical_layer_is_not_sure(tmp_path: Path) -> None:
-    examples = load_content(settings_for(tmp_path, tmp_path)).training_examples()[::4]
-    model = fit(examples, NoEncoder())
-    encoder = CountingEncoder()
-    model.encoder = encoder
-    text, label, lang = next((t, lab, lg) for t, lab, lg in examples if lg == "ko")
+    model, encoder, (text, label, lang) = _lexical_model(tmp_path)
     model.fast_path = FastPath(floor=0.0, margin=0.0)
     assert model.rank(text, lang)[0].label == label and encoder.texts == []
     model.fast_path = FastPath(floor=0.0, margin=0.0, answer={lang: 1.0})  # no lexical ranking reaches 1.0
