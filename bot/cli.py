@@ -213,13 +213,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     scores = [ev.score(outcomes, lang) for lang in settings.languages] + [ev.score(outcomes, "all")]
     out = config.path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    ev.chart(scores, out / "nlu-eval.png")
-    report = ev.markdown(scores, split, thresholds, "nlu-eval.png", args.encoder_busy)
-    (out / "nlu-eval.md").write_text(report, encoding="utf-8")
+    name = "nlu-eval-busy" if args.encoder_busy else "nlu-eval"  # the two reports sit side by side in docs/
+    ev.chart(scores, out / f"{name}.png")
+    report = ev.markdown(scores, split, thresholds, f"{name}.png", args.encoder_busy)
+    (out / f"{name}.md").write_text(report, encoding="utf-8")
     print(report)
     if args.misses:
         print("\n".join(ev.describe_miss(o) for o in outcomes if ev.is_miss(o)) or "no misses")
-    print(f"written: {out / 'nlu-eval.md'}, {out / 'nlu-eval.png'}")
+    print(f"written: {out / f'{name}.md'}, {out / f'{name}.png'}")
     return EXIT_OK
 
 
