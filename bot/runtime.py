@@ -50,8 +50,8 @@ def danger_detector(content: ContentBase) -> DangerDetector:
 
 def encoder_workers(nlu: NluSettings) -> int:
     """Sentence encodings a serving process runs at once: as set, or half the cores (at least one). The other
-    half runs the rest of the request path; measured in docs/load-bench.md (2 cores: one worker served 8 to
-    17 % more messages a second than two, sharing its calls among 2.3 messages under load)."""
+    half runs the rest of the request path. On 2 cores one worker per process served more messages a second
+    than two (docs/load-bench.md): fewer encodings take turns on the cores, and more of them share a call."""
     return nlu.encoder_workers or max(1, len(os.sched_getaffinity(0)) // 2)
 
 
