@@ -47,6 +47,8 @@ class DangerDetector:
         """The first danger phrase found in `text`, or None."""
         normal = _normal(text)
         for phrase, pattern, name, card in self._phrases:
-            if pattern.search(normal):
+            # Every message is checked and almost none holds a phrase: the plain substring test (a third of
+            # the time of the search) rules a phrase out before its pattern looks at word starts.
+            if phrase in normal and pattern.search(normal):
                 return DangerHit(category=name, card=card, phrase=phrase)
         return None
