@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -12,7 +14,8 @@ from typing import Any, cast
 
 from sqlalchemy import Insert, Table, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import retention
@@ -68,12 +71,35 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # hide_parameters: database errors would otherwise quote row values (message text) into the logs.
-    # The ping before each checkout finds connections a restarted PostgreSQL server dropped; an open SQLite
-    # file cannot drop them, and there it costs a statement per transaction.
-    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True)
+    engine = create_engine(url, future=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:  # an open SQLite file cannot drop its connections
+        event.listen(engine, "checkin", _note_checkin)
+        event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
     return engine
+
+
+# A connection a restarted PostgreSQL server dropped must be found before it is used. A ping on every checkout
+# (pool_pre_ping) costs a round trip on both sides per transaction, three per Telegram update; a connection used
+# within the last second is alive but for a restart in that second, which fails its transaction like any outage
+# (spooled or retried, nothing lost) and invalidates the pool. So only a connection idle longer is pinged.
+IDLE_BEFORE_PING = 1.0  # seconds
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    if time.monotonic() - record.info.get("checked_in", -math.inf) <= IDLE_BEFORE_PING:
+        return
+    try:
+        alive = dialect.do_ping(dbapi_connection)  # what pool_pre_ping runs (psycopg2: SELECT 1 in autocommit)
+    except Exception as exc:  # noqa: BLE001 - any failure means this connection is gone
+        raise DisconnectionError() from exc
+    if not alive:
+        raise DisconnectionError()  # the pool drops the connection and checks out another (SQLAlchemy retries)
 
 
 def migrate(url: str) -> None:

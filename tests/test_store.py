@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+import bot.store
 from bot.models import Base, Escalation, Feedback, Message, Unanswered, User
 from bot.store import MIGRATIONS_DIR, Store
 
@@ -104,3 +107,26 @@ def test_servers_starting_together_migrate_once(database_url: str) -> None:
     with Store(database_url, run_migrations=False).engine.connect() as connection:
         head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
+
+
+@pytest.mark.parametrize("idle_before_ping", [0.0, 3600.0])
+def test_a_connection_the_server_dropped_is_replaced_when_it_was_idle(
+        database_url: str, idle_before_ping: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("an open SQLite file cannot drop its connections")
+    store = make_store(database_url)
+    with store.engine.connect() as connection:
+        backend = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() == backend  # the pool keeps it
+    admin = create_engine(database_url, poolclass=NullPool)
+    with admin.connect() as connection:  # as a server restart would
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    admin.dispose()
+    monkeypatch.setattr(bot.store, "IDLE_BEFORE_PING", idle_before_ping)
+    if idle_before_ping:  # used a moment ago: trusted without a round trip, so the drop shows, once
+        with pytest.raises(OperationalError), store.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    with store.engine.connect() as connection:  # idle (or after the failure): a live connection
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
+    store.engine.dispose()
