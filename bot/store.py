@@ -74,7 +74,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, future=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    else:  # an open SQLite file cannot drop its connections
+    else:  # PostgreSQL drops connections when it restarts (an open SQLite file cannot): see IDLE_BEFORE_PING
         event.listen(engine, "checkin", _note_checkin)
         event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
     return engine
